@@ -1,0 +1,1 @@
+"""Coordinator sign-in and sessions."""

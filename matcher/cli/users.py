@@ -1,0 +1,30 @@
+"""`flask users …`: coordinator and admin accounts (the first admin comes from here)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from matcher.cli import one_transaction
+from matcher.services.audit import CLI_ACTOR
+from matcher.services.users import create_user
+
+users_cli = AppGroup("users", help="Manage coordinator accounts.")
+
+
+@users_cli.command("create-coordinator")
+@click.argument("email")
+@click.option("--name", required=True, help="How the account is shown; a pseudonym is fine.")
+@click.option("--admin", is_flag=True, help="Make an admin, who can manage other coordinators.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_coordinator(email: str, name: str, admin: bool, password_stdin: bool) -> None:
+    """Create a coordinator account that signs in with EMAIL."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with one_transaction():
+        user = create_user(email, name, password, admin=admin, actor=CLI_ACTOR)
+    click.echo(f"Created {user.role} account {user.email} (id {user.id}).")

@@ -1,0 +1,122 @@
+"""Configuration classes: safe defaults in code, secrets and the database from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+MB = 1024 * 1024
+DEFAULT_SECRET_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
+
+
+class ConfigError(RuntimeError):
+    """The service refuses to start rather than run with an unsafe setting."""
+
+
+def database_url_from_env(instance_path: str) -> str:
+    """DATABASE_URL if set (plain postgres:// URLs get the psycopg 3 driver), else SQLite in instance/."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "lelp-match.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def local_secret_key(instance_path: str) -> str:
+    """A random key made once and kept in instance/ (git-ignored), so local sessions survive restarts."""
+    path = Path(instance_path) / DEFAULT_SECRET_FILE
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    ENV_NAME = "development"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # noqa: RUF012
+    SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+    SESSION_COOKIE_NAME = "lelp_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=2)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    IMPORT_MAX_BYTES = 20 * MB
+    MAX_CONTENT_LENGTH = IMPORT_MAX_BYTES + 1 * MB
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+    BABEL_DEFAULT_LOCALE = "ko"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
+    LANGUAGES = ("ko", "en")
+    PRIVACY_NOTICE_VERSION = "2026-11"
+    DEFAULT_SESSION_MINUTES = 60
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = False  # served on http://127.0.0.1 locally
+    REMEMBER_COOKIE_SECURE = False
+
+
+class TestingConfig(DevelopmentConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    MIN_SECRET_LENGTH = 32
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_class_from_env() -> type[Config]:
+    name = os.environ.get("MATCHER_ENV", "development").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"MATCHER_ENV={name!r} is not one of {', '.join(CONFIGS)}") from None
+
+
+def resolve_secrets(config: dict, instance_path: str) -> None:
+    """Fill SECRET_KEY and the database URL; refuse an unsafe production setup."""
+    env_secret = os.environ.get("SECRET_KEY", "").strip()
+    if env_secret:
+        config["SECRET_KEY"] = env_secret
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(instance_path)
+    if config.get("ENV_NAME") == "production":
+        secret = config.get("SECRET_KEY") or ""
+        weak = (
+            len(secret) < ProductionConfig.MIN_SECRET_LENGTH or secret == TestingConfig.SECRET_KEY
+        )
+        if weak:
+            raise ConfigError(
+                "Production needs a real SECRET_KEY in the environment "
+                f"(at least {ProductionConfig.MIN_SECRET_LENGTH} random characters)."
+            )
+    elif not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = local_secret_key(instance_path)

@@ -1,0 +1,1 @@
+"""The public side: the home page and the sign-up forms."""

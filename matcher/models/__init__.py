@@ -1,0 +1,28 @@
+"""The data model; importing this package registers every table on the shared metadata."""
+
+from matcher.models.applicant import Applicant, ApplicantStatus, ConsentSource, Role
+from matcher.models.audit import AuditEvent
+from matcher.models.base import Base
+from matcher.models.exclusion import Exclusion
+from matcher.models.match import ACTIVE_MATCH_STATUSES, Match, MatchStatus
+from matcher.models.match_run import MatchRun
+from matcher.models.semester import Semester, SemesterStatus
+from matcher.models.user import User, UserRole
+
+__all__ = [
+    "ACTIVE_MATCH_STATUSES",
+    "Applicant",
+    "ApplicantStatus",
+    "AuditEvent",
+    "Base",
+    "ConsentSource",
+    "Exclusion",
+    "Match",
+    "MatchRun",
+    "MatchStatus",
+    "Role",
+    "Semester",
+    "SemesterStatus",
+    "User",
+    "UserRole",
+]

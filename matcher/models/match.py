@@ -1,0 +1,90 @@
+"""A student–tutor pair and its life: proposed → locked → confirmed → ended."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matcher.models.applicant import Applicant
+from matcher.models.base import Base, UTCDateTime, utcnow
+
+
+class MatchStatus(StrEnum):
+    PROPOSED = "proposed"
+    LOCKED = "locked"
+    CONFIRMED = "confirmed"
+    ENDED = "ended"
+
+
+ACTIVE_MATCH_STATUSES = (MatchStatus.PROPOSED, MatchStatus.LOCKED, MatchStatus.CONFIRMED)
+_ACTIVE_SQL = "status IN ('proposed', 'locked', 'confirmed')"
+
+
+def new_pair_id() -> str:
+    return "P-" + secrets.token_hex(5).upper()
+
+
+class Match(Base):
+    __tablename__ = "matches"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('proposed', 'locked', 'confirmed', 'ended')", name="status_known"
+        ),
+        CheckConstraint("student_id <> tutor_id", name="two_people"),
+        CheckConstraint(
+            "(status = 'ended') = (ended_at IS NOT NULL)", name="ended_exactly_when_ended_at"
+        ),
+        CheckConstraint("version >= 1", name="version_positive"),
+        # The database itself refuses a second active pair for one student, whatever races.
+        Index(
+            "uq_matches_one_active_per_student",
+            "student_id",
+            unique=True,
+            sqlite_where=text(_ACTIVE_SQL),
+            postgresql_where=text(_ACTIVE_SQL),
+        ),
+        Index("ix_matches_semester_status", "semester_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_pair_id)
+    semester_id: Mapped[int] = mapped_column(ForeignKey("semesters.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"))
+    tutor_id: Mapped[int] = mapped_column(
+        ForeignKey("applicants.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default=MatchStatus.PROPOSED.value)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    score_breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    shared_goals: Mapped[str] = mapped_column(String(120), default="")
+    windows_seoul: Mapped[str] = mapped_column(Text, default="")
+    windows_student_local: Mapped[str] = mapped_column(Text, default="")
+    windows_tutor_local: Mapped[str] = mapped_column(Text, default="")
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("match_runs.id", ondelete="SET NULL"))
+    manual_override_note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(500))
+    # Optimistic locking: an UPDATE that names a stale version touches no row and
+    # SQLAlchemy raises StaleDataError, which the services turn into "changed meanwhile".
+    version: Mapped[int] = mapped_column(default=1)
+
+    student: Mapped[Applicant] = relationship(foreign_keys=[student_id])
+    tutor: Mapped[Applicant] = relationship(foreign_keys=[tutor_id])
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_MATCH_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Match {self.public_id} {self.status}>"

@@ -1,0 +1,58 @@
+"""A semester: the unit that sign-ups, matching and rosters belong to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Date, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from matcher.models.base import Base, UTCDateTime, utcnow
+
+
+class SemesterStatus(StrEnum):
+    INTAKE = "intake"
+    MATCHING = "matching"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+    @property
+    def rank(self) -> int:
+        return list(SemesterStatus).index(self)
+
+
+SEMESTER_STATUSES = tuple(s.value for s in SemesterStatus)
+
+
+class Semester(Base):
+    __tablename__ = "semesters"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        CheckConstraint("session_minutes BETWEEN 15 AND 240", name="session_minutes_range"),
+        CheckConstraint(f"status IN {SEMESTER_STATUSES!r}", name="status_known"),
+        # The public forms serve "the" semester taking sign-ups, so there may be only one.
+        Index(
+            "uq_semesters_one_intake",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'intake'"),
+            postgresql_where=text("status = 'intake'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    session_minutes: Mapped[int] = mapped_column(default=60)
+    status: Mapped[str] = mapped_column(String(10), default=SemesterStatus.INTAKE.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == SemesterStatus.CLOSED
+
+    def __repr__(self) -> str:
+        return f"<Semester {self.id} {self.status}>"

@@ -1,0 +1,44 @@
+"""Creating coordinator and admin accounts."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from matcher.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from matcher.extensions import db
+from matcher.models import User, UserRole
+from matcher.services.audit import record_event
+from matcher.services.errors import DomainError
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(email: str, name: str, password: str, *, admin: bool = False, actor: str) -> User:
+    email = normalise_email(email)
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        raise DomainError(f"{email!r} is not an email address.", field="email")
+    name = name.strip()
+    if not 1 <= len(name) <= 80:
+        raise DomainError("A name needs 1 to 80 characters (a pseudonym is fine).", field="name")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+        )
+    if db.session.scalars(select(User).where(User.email == email)).first() is not None:
+        raise DomainError("An account with this email already exists.", field="email")
+    user = User(
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        role=(UserRole.ADMIN if admin else UserRole.COORDINATOR).value,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_event("user.create", actor=actor, target=f"user:{user.id}", detail={"role": user.role})
+    return user
