@@ -1,0 +1,19 @@
+"""Reading the applicants contract file (CSV or XLSX) into validated records, all errors at once."""
+
+from matcher.applicant_file.errors import ApplicantFileError, RowError
+from matcher.applicant_file.reader import read_applicant_file, read_applicant_path
+from matcher.applicant_file.records import ApplicantFile, ApplicantRecord, RawRow
+from matcher.applicant_file.rejected import write_rejected
+from matcher.applicant_file.tables import DEFAULT_MAX_BYTES
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "ApplicantFile",
+    "ApplicantFileError",
+    "ApplicantRecord",
+    "RawRow",
+    "RowError",
+    "read_applicant_file",
+    "read_applicant_path",
+    "write_rejected",
+]

@@ -1,0 +1,71 @@
+"""What a read contract file yields: validated applicant records, row errors and file facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matcher.applicant_file.errors import RowError
+from matcher.matching.windows import WeeklyWindow
+
+
+@dataclass(frozen=True)
+class ApplicantRecord:
+    """One valid applicant row, normalised (emails lowercased, names NFC, zone canonical).
+
+    ``row`` is the spreadsheet row number, kept so that later messages can point back to the
+    file. ``levels`` holds exactly one level for a student.
+    """
+
+    row: int
+    role: str
+    display_name: str
+    email: str
+    timezone: str
+    windows: tuple[WeeklyWindow, ...]
+    goals: frozenset[str]
+    levels: frozenset[str]
+    gender: str
+    gender_preference: str
+    korean: str
+    in_person: bool
+    capacity: int
+    continue_with: str | None
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """A row's cells exactly as they were in the file, for writing rejected rows back out."""
+
+    row: int
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ApplicantFile:
+    """The outcome of reading one file: every valid record and every problem, all at once.
+
+    ``encoding`` is ``utf-8``, ``cp949`` (a guess worth telling the coordinator about) or
+    ``xlsx``. ``rejected`` holds the original cells of every row with an error, in file order.
+    Errors on row 1 concern the header; they make every row suspect, so :attr:`ok` is false.
+    """
+
+    records: tuple[ApplicantRecord, ...]
+    errors: tuple[RowError, ...]
+    unknown_columns: tuple[str, ...]
+    encoding: str
+    header: tuple[str, ...]
+    rejected: tuple[RawRow, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when every row is valid, so the whole file may be used."""
+        return not self.errors
+
+    @property
+    def header_ok(self) -> bool:
+        """True when the header is sound, so the valid rows may be used on their own."""
+        return not any(error.row == 1 for error in self.errors)
+
+    def errors_for(self, row: int) -> tuple[RowError, ...]:
+        """The errors of one spreadsheet row, in column order."""
+        return tuple(error for error in self.errors if error.row == row)
