@@ -1,0 +1,209 @@
+"""Shared fixtures: an app with a fresh database per test (SQLite file, or a fresh PostgreSQL schema)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+
+from matcher import create_app
+from matcher.config import TestingConfig
+from matcher.extensions import db
+from matcher.matching.windows import parse_windows
+from matcher.models import Applicant, Semester, User
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that use the app's database are marked `db`; CI runs only those again on PostgreSQL."""
+    for item in items:
+        if "app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture
+def database_url(tmp_path: Any) -> Iterator[str]:
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(TEST_DATABASE_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield schema
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def engine_settings(database_url: str) -> dict[str, Any]:
+    """Config keys that point the app at this test's database (a schema name means PostgreSQL)."""
+    if database_url.startswith("sqlite"):
+        return {"SQLALCHEMY_DATABASE_URI": database_url}
+    return {
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            "connect_args": {"options": f"-c search_path={database_url}"},
+        },
+    }
+
+
+@pytest.fixture
+def make_app(
+    database_url: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Flask]:
+    """Build an app on this test's database; keyword arguments override config keys."""
+    monkeypatch.setenv("MATCHER_INSTANCE_PATH", str(tmp_path / "instance"))
+
+    def build(create_tables: bool = True, **overrides: Any) -> Flask:
+        config = {
+            **{k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()},
+            "WTF_CSRF_ENABLED": False,
+            **engine_settings(database_url),
+            **overrides,
+        }
+        app = create_app(config)
+        if create_tables:
+            with app.app_context():
+                db.create_all()
+        return app
+
+    return build
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    application = make_app()
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+# ----- factories -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonFields:
+    """The contract's fields with sensible defaults; tests override what they care about."""
+
+    role: str
+    display_name: str
+    email: str
+    timezone: str = "Asia/Seoul"
+    windows: tuple = field(
+        default_factory=lambda: parse_windows("Mon 19:00-21:00; Sat 10:00-12:00")
+    )
+    goals: frozenset[str] = frozenset({"conversation"})
+    levels: frozenset[str] = frozenset({"intermediate"})
+    gender: str | None = None
+    gender_preference: str | None = None
+    korean: str | None = None
+    in_person: bool = False
+    capacity: int = 1
+    continue_with: str | None = None
+
+
+@pytest.fixture
+def make_semester(app: Flask) -> Callable[..., Semester]:
+    counter = iter(range(1, 10_000))
+
+    def build(**overrides: Any) -> Semester:
+        values = {
+            "name": f"Spring 2027 #{next(counter)}",
+            "starts_on": date(2027, 3, 2),
+            "ends_on": date(2027, 6, 19),
+            "session_minutes": 60,
+            "status": "matching",
+            **overrides,
+        }
+        semester = Semester(**values)
+        db.session.add(semester)
+        db.session.flush()
+        return semester
+
+    return build
+
+
+def _applicant_factory(
+    app: Flask, role: str, make_semester: Callable[..., Semester]
+) -> Callable[..., Applicant]:
+    from matcher.services.applicants import add_applicant
+
+    counter = iter(range(1, 100_000))
+
+    def build(
+        semester: Semester | None = None,
+        *,
+        status: str = "approved",
+        windows: str | None = None,
+        **overrides: Any,
+    ) -> Applicant:
+        n = next(counter)
+        semester = semester or make_semester()
+        fields = PersonFields(
+            role=role, display_name=f"{role.title()} {n}", email=f"{role}{n}@example.org"
+        )
+        if windows is not None:
+            overrides["windows"] = parse_windows(windows)
+        fields = replace(fields, **overrides)
+        return add_applicant(semester, fields, status=status, notice_version="test")
+
+    return build
+
+
+@pytest.fixture
+def make_student(app: Flask, make_semester: Callable[..., Semester]) -> Callable[..., Applicant]:
+    return _applicant_factory(app, "student", make_semester)
+
+
+@pytest.fixture
+def make_tutor(app: Flask, make_semester: Callable[..., Semester]) -> Callable[..., Applicant]:
+    return _applicant_factory(app, "tutor", make_semester)
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    from matcher.services.users import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def build(
+        *, admin: bool = False, password: str = "correct horse battery", **overrides: Any
+    ) -> User:
+        n = next(counter)
+        user = create_user(
+            overrides.pop("email", f"coordinator{n}@example.org"),
+            overrides.pop("name", f"Coordinator {n}"),
+            password,
+            admin=admin,
+            actor="test",
+        )
+        for key, value in overrides.items():
+            setattr(user, key, value)
+        db.session.flush()
+        return user
+
+    return build
