@@ -1,6 +1,7 @@
 """Reading the applicants contract file (CSV or XLSX) into validated records, all errors at once."""
 
 from matcher.applicant_file.errors import ApplicantFileError, RowError
+from matcher.applicant_file.people import person_ids, to_people
 from matcher.applicant_file.reader import read_applicant_file, read_applicant_path
 from matcher.applicant_file.records import ApplicantFile, ApplicantRecord, RawRow
 from matcher.applicant_file.rejected import write_rejected
@@ -13,7 +14,9 @@ __all__ = [
     "ApplicantRecord",
     "RawRow",
     "RowError",
+    "person_ids",
     "read_applicant_file",
     "read_applicant_path",
+    "to_people",
     "write_rejected",
 ]
