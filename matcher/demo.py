@@ -147,7 +147,7 @@ def demo_applicants(
             )
         )
     # A few returning pairs who asked to continue together.
-    for s_index, t_index in ((0, 0), (1, 1), (2, 2)):
+    for s_index, t_index in zip(range(min(3, students, tutors)), range(3), strict=False):
         student, tutor = people[s_index], people[students + t_index]
         people[s_index] = _with(student, continue_with=tutor.email)
         people[students + t_index] = _with(tutor, continue_with=student.email)
