@@ -1,5 +1,26 @@
 """The pure matching engine: availability, feasibility, scoring, solving, explaining."""
 
+from matcher.matching.explain import (
+    REASONS,
+    Alternative,
+    PairExplanation,
+    explain_pair,
+    top_alternatives,
+)
+from matcher.matching.overview import feasible_counts, seoul_heatmap
+from matcher.matching.people import (
+    Diff,
+    Help,
+    MatchedPair,
+    MatchingProblem,
+    Person,
+    Plan,
+    Statistics,
+    Unmatched,
+    Weights,
+)
+from matcher.matching.periods import format_periods, windows_by_period
+from matcher.matching.planning import propose_matches
 from matcher.matching.windows import (
     DAYS,
     MINUTES_PER_WEEK,
@@ -13,9 +34,28 @@ from matcher.matching.windows import (
 __all__ = [
     "DAYS",
     "MINUTES_PER_WEEK",
+    "REASONS",
+    "Alternative",
+    "Diff",
+    "Help",
+    "MatchedPair",
+    "MatchingProblem",
+    "PairExplanation",
+    "Person",
+    "Plan",
+    "Statistics",
+    "Unmatched",
     "WeeklyWindow",
+    "Weights",
     "WindowSyntaxError",
+    "explain_pair",
+    "feasible_counts",
+    "format_periods",
     "format_windows",
     "merge_windows",
     "parse_windows",
+    "propose_matches",
+    "seoul_heatmap",
+    "top_alternatives",
+    "windows_by_period",
 ]

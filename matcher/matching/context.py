@@ -1,0 +1,117 @@
+"""A checked, id-sorted view of a problem with its calendar and feasibility arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+
+from matcher.matching.feasibility import Side, pair_counts, rule_mask
+from matcher.matching.people import MatchingProblem, Person
+from matcher.matching.slots import Calendar, free_cells, make_calendar, seoul_mondays, valid_starts
+
+GENDERS = ("female", "male", "other")
+
+
+def check_people(problem: MatchingProblem) -> None:
+    """Refuse input the contract forbids, with a message naming the person."""
+    for role, people in (("student", problem.students), ("tutor", problem.tutors)):
+        ids = [p.id for p in people]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"the same {role} id appears twice")
+        for p in people:
+            if p.role != role:
+                raise ValueError(f"{p.id}: listed as a {role} but has role {p.role!r}")
+            if not p.windows:
+                raise ValueError(f"{p.id}: no availability windows")
+            if role == "student" and len(p.levels) != 1:
+                raise ValueError(f"{p.id}: a student has exactly one level")
+            if role == "tutor" and not 1 <= p.capacity <= 3:
+                raise ValueError(f"{p.id}: a tutor's capacity is 1 to 3")
+            if p.gender_preference not in (None, "", "female", "male"):
+                raise ValueError(f"{p.id}: gender preference must be female, male or empty")
+
+
+def problem_calendar(problem: MatchingProblem, session_minutes: int | None = None) -> Calendar:
+    people = (*problem.students, *problem.tutors)
+    return make_calendar(
+        seoul_mondays(problem.first_day, problem.last_day, problem.first_week),
+        [p.timezone for p in people],
+        [w for p in people for w in p.windows],
+        session_minutes or problem.session_minutes,
+    )
+
+
+@dataclass
+class Context:
+    """Students and tutors sorted by id (determinism), with per-pair feasibility arrays.
+
+    ``counts[i, j]`` is the fewest common session start cells over the weeks (0: the time rule
+    fails); ``allowed[i, j]`` is the gender preference and exclusion rules.
+    """
+
+    problem: MatchingProblem
+    students: tuple[Person, ...]
+    tutors: tuple[Person, ...]
+    cal: Calendar
+    counts: np.ndarray
+    allowed: np.ndarray
+    student_side: Side
+    tutor_side: Side
+    _free: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def feasible(self) -> np.ndarray:
+        return (self.counts > 0) & self.allowed
+
+    @cached_property
+    def student_pos(self) -> dict[str, int]:
+        return {s.id: i for i, s in enumerate(self.students)}
+
+    @cached_property
+    def tutor_pos(self) -> dict[str, int]:
+        return {t.id: j for j, t in enumerate(self.tutors)}
+
+    def student_index(self, student_id: str) -> int:
+        if student_id not in self.student_pos:
+            raise KeyError(f"no student with id {student_id!r}")
+        return self.student_pos[student_id]
+
+    def tutor_index(self, tutor_id: str) -> int:
+        if tutor_id not in self.tutor_pos:
+            raise KeyError(f"no tutor with id {tutor_id!r}")
+        return self.tutor_pos[tutor_id]
+
+    def free(self, person: Person) -> np.ndarray:
+        """The person's free cells over the whole grid (cached by zone and windows)."""
+        key = (person.timezone, person.windows)
+        if key not in self._free:
+            self._free[key] = free_cells(self.cal, person.timezone, [person.windows])[0]
+        return self._free[key]
+
+    def weekly_starts(self, person: Person) -> np.ndarray:
+        """Session start cells per week: bool (weeks, cells_per_week)."""
+        starts = valid_starts(self.free(person)[None, :], self.cal)[0]
+        return starts.reshape(self.cal.weeks, self.cal.cells_per_week)
+
+    def monday(self, week: int) -> date:
+        return self.cal.mondays[week]
+
+
+def prepare(
+    problem: MatchingProblem,
+    students: Sequence[Person] | None = None,
+    session_minutes: int | None = None,
+) -> Context:
+    """Sort, check and compute feasibility (optionally for a subset of students only)."""
+    check_people(problem)
+    chosen = problem.students if students is None else students
+    ss = tuple(sorted(chosen, key=lambda p: p.id))
+    ts = tuple(sorted(problem.tutors, key=lambda p: p.id))
+    cal = problem_calendar(problem, session_minutes)
+    counts, s_side, t_side = pair_counts(cal, ss, ts)
+    allowed = rule_mask(ss, ts, problem.excluded)
+    return Context(problem, ss, ts, cal, counts, allowed, s_side, t_side)

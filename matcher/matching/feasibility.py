@@ -1,0 +1,117 @@
+"""The hard rules as arrays: common session time in every week, gender preference, exclusions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from matcher.matching.people import Person
+from matcher.matching.slots import Calendar, free_cells, valid_starts
+from matcher.matching.windows import WeeklyWindow
+
+_CHUNK = 1024  # availability keys per batch: bounds the int32 scratch arrays to ~50 MB
+_TUTOR_BLOCK = 4096  # tutor keys per matrix product: bounds the float32 result
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side's availability, deduplicated: people with the same zone and windows share a key.
+
+    ``starts[k]`` holds, for key ``k``, the cells where a session can start (all weeks end to
+    end); ``classes[g][w]`` numbers the distinct week patterns of zone group ``g``, because a
+    mask only changes where its zone's clocks do, so a few matrix products cover all weeks.
+    """
+
+    key_of_person: np.ndarray  # int64, person index -> key index
+    keys: tuple[tuple[str, tuple[WeeklyWindow, ...]], ...]
+    starts: np.ndarray  # bool (keys, weeks * cells_per_week)
+    groups: tuple[np.ndarray, ...]  # key indices per zone
+    classes: tuple[tuple[int, ...], ...]  # per group, per week: pattern class
+
+
+def build_side(cal: Calendar, people: Sequence[Person]) -> Side:
+    """Compute every distinct availability's start mask and its zone's week classes."""
+    index: dict[tuple[str, tuple[WeeklyWindow, ...]], int] = {}
+    key_of_person = np.empty(len(people), dtype=np.int64)
+    for i, p in enumerate(people):
+        key_of_person[i] = index.setdefault((p.timezone, p.windows), len(index))
+    keys = tuple(index)
+    n_starts = cal.weeks * cal.cells_per_week
+    starts = np.zeros((len(keys), n_starts), dtype=bool)
+    by_zone: dict[str, list[int]] = {}
+    for k, (zone, _) in enumerate(keys):
+        by_zone.setdefault(zone, []).append(k)
+    groups, classes = [], []
+    for zone in sorted(by_zone):
+        members = np.asarray(by_zone[zone], dtype=np.int64)
+        for lo in range(0, len(members), _CHUNK):
+            chunk = members[lo : lo + _CHUNK]
+            free = free_cells(cal, zone, [keys[k][1] for k in chunk])
+            starts[chunk] = valid_starts(free, cal)
+        weekly = starts[members].reshape(len(members), cal.weeks, cal.cells_per_week)
+        seen: dict[bytes, int] = {}
+        classes.append(
+            tuple(seen.setdefault(weekly[:, w].tobytes(), len(seen)) for w in range(cal.weeks))
+        )
+        groups.append(members)
+    return Side(key_of_person, keys, starts, tuple(groups), tuple(classes))
+
+
+def time_counts(cal: Calendar, students: Side, tutors: Side) -> np.ndarray:
+    """For each (student key, tutor key): the fewest common start cells in any week.
+
+    0 means some week has no common session: the pair is infeasible. The count is a product
+    of 0/1 masks, exact in float32 (at most 10,080 per week), computed once per distinct
+    combination of the two zones' week classes and combined with a minimum across weeks.
+    """
+    cpw = cal.cells_per_week
+    out = np.zeros((len(students.keys), len(tutors.keys)), dtype=np.uint16)
+    for s_keys, s_classes in zip(students.groups, students.classes, strict=True):
+        s_cache: dict[int, np.ndarray] = {}
+        for t_keys, t_classes in zip(tutors.groups, tutors.classes, strict=True):
+            combos: dict[tuple[int, int], int] = {}
+            for w in range(cal.weeks):
+                combos.setdefault((s_classes[w], t_classes[w]), w)
+            for lo in range(0, len(t_keys), _TUTOR_BLOCK):
+                block = t_keys[lo : lo + _TUTOR_BLOCK]
+                least: np.ndarray | None = None
+                for w in combos.values():
+                    if s_classes[w] not in s_cache:
+                        s_cache[s_classes[w]] = students.starts[s_keys, w * cpw : (w + 1) * cpw]
+                    s_mask = s_cache[s_classes[w]]
+                    t_mask = tutors.starts[block, w * cpw : (w + 1) * cpw]
+                    cols = s_mask.any(axis=0) & t_mask.any(axis=0)
+                    prod = s_mask[:, cols].astype(np.float32) @ t_mask[:, cols].T.astype(np.float32)
+                    least = prod if least is None else np.minimum(least, prod)
+                    if not least.any():
+                        break
+                if least is not None:
+                    out[np.ix_(s_keys, block)] = least.astype(np.uint16)
+    return out
+
+
+def rule_mask(
+    students: Sequence[Person], tutors: Sequence[Person], excluded: frozenset[tuple[str, str]]
+) -> np.ndarray:
+    """Pairs allowed by gender preference and exclusions: bool (students, tutors)."""
+    genders = np.array([t.gender or "" for t in tutors], dtype=object)
+    allowed = np.ones((len(students), len(tutors)), dtype=bool)
+    for pref in {s.gender_preference for s in students if s.gender_preference}:
+        rows = np.array([s.gender_preference == pref for s in students])
+        allowed[np.ix_(rows, genders != pref)] = False
+    if excluded:
+        s_pos = {s.id: i for i, s in enumerate(students)}
+        t_pos = {t.id: j for j, t in enumerate(tutors)}
+        for sid, tid in excluded:
+            if sid in s_pos and tid in t_pos:
+                allowed[s_pos[sid], t_pos[tid]] = False
+    return allowed
+
+
+def pair_counts(cal: Calendar, students: Sequence[Person], tutors: Sequence[Person]):
+    """Time counts per person pair (students × tutors, uint16), plus both sides' masks."""
+    s_side, t_side = build_side(cal, students), build_side(cal, tutors)
+    counts = time_counts(cal, s_side, t_side)
+    return counts[np.ix_(s_side.key_of_person, t_side.key_of_person)], s_side, t_side
