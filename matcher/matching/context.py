@@ -11,6 +11,7 @@ import numpy as np
 
 from matcher.matching.feasibility import Side, pair_counts, rule_mask
 from matcher.matching.people import MatchingProblem, Person
+from matcher.matching.scoring import criterion_values
 from matcher.matching.slots import Calendar, free_cells, make_calendar, seoul_mondays, valid_starts
 
 GENDERS = ("female", "male", "other")
@@ -59,6 +60,7 @@ class Context:
     cal: Calendar
     counts: np.ndarray
     allowed: np.ndarray
+    common_keys: np.ndarray  # fewest common free cells in a week, per (student, tutor) key
     student_side: Side
     tutor_side: Side
     _free: dict = field(default_factory=dict, repr=False)
@@ -84,6 +86,25 @@ class Context:
         if tutor_id not in self.tutor_pos:
             raise KeyError(f"no tutor with id {tutor_id!r}")
         return self.tutor_pos[tutor_id]
+
+    def common_minutes(self, si: np.ndarray, ti: np.ndarray) -> np.ndarray:
+        """Common free minutes in the tightest week for the pairs (students[si], tutors[ti])."""
+        s_keys = self.student_side.key_of_person[si]
+        t_keys = self.tutor_side.key_of_person[ti]
+        return self.common_keys[s_keys, t_keys].astype(np.int64) * self.cal.step
+
+    def values(self, si: np.ndarray, ti: np.ndarray) -> dict[str, np.ndarray]:
+        """Quality criterion values for the pairs (students[si], tutors[ti])."""
+        si, ti = np.asarray(si, dtype=np.int64), np.asarray(ti, dtype=np.int64)
+        return criterion_values(
+            self.students,
+            self.tutors,
+            si,
+            ti,
+            self.common_minutes(si, ti),
+            self.problem.session_minutes,
+            self.problem.weights,
+        )
 
     def free(self, person: Person) -> np.ndarray:
         """The person's free cells over the whole grid (cached by zone and windows)."""
@@ -112,6 +133,6 @@ def prepare(
     ss = tuple(sorted(chosen, key=lambda p: p.id))
     ts = tuple(sorted(problem.tutors, key=lambda p: p.id))
     cal = problem_calendar(problem, session_minutes)
-    counts, s_side, t_side = pair_counts(cal, ss, ts)
+    counts, common, s_side, t_side = pair_counts(cal, ss, ts)
     allowed = rule_mask(ss, ts, problem.excluded)
-    return Context(problem, ss, ts, cal, counts, allowed, s_side, t_side)
+    return Context(problem, ss, ts, cal, counts, allowed, common, s_side, t_side)

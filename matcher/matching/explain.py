@@ -13,7 +13,6 @@ from matcher.matching.periods import format_periods, periods_from_mask
 from matcher.matching.scoring import (
     SCORE_SCALE,
     breakdown,
-    criterion_values,
     score_points,
     shared_goals,
 )
@@ -113,15 +112,7 @@ def _time_story(ctx: Context, student: Person, tutor: Person):
 
 
 def _score(ctx: Context, i: int, j: int) -> tuple[float, dict[str, float]]:
-    values = criterion_values(
-        ctx.students,
-        ctx.tutors,
-        np.array([i]),
-        np.array([j]),
-        ctx.counts[i, j : j + 1],
-        ctx.cal.step,
-        ctx.problem.weights,
-    )
+    values = ctx.values(np.array([i]), np.array([j]))
     points = score_points(values, ctx.problem.weights)
     return int(points[0]) / SCORE_SCALE, breakdown(values, ctx.problem.weights, 0)
 
@@ -185,15 +176,7 @@ def top_alternatives(problem: MatchingProblem, student_id: str, k: int = 5) -> l
         raise KeyError(f"no student with id {student_id!r}")
     ctx = prepare(problem, student)
     cols = np.flatnonzero(ctx.feasible[0])
-    values = criterion_values(
-        ctx.students,
-        ctx.tutors,
-        np.zeros(len(cols), dtype=np.int64),
-        cols,
-        ctx.counts[0, cols],
-        ctx.cal.step,
-        problem.weights,
-    )
+    values = ctx.values(np.zeros(len(cols), dtype=np.int64), cols)
     points = score_points(values, problem.weights)
     order = sorted(range(len(cols)), key=lambda n: (-points[n], ctx.tutors[cols[n]].id))[:k]
     out = []

@@ -20,13 +20,14 @@ class Side:
     """One side's availability, deduplicated: people with the same zone and windows share a key.
 
     ``starts[k]`` holds, for key ``k``, the cells where a session can start (all weeks end to
-    end); ``classes[g][w]`` numbers the distinct week patterns of zone group ``g``, because a
+    end) and ``free[k]`` the cells that are free; ``classes[g][w]`` numbers the distinct week patterns of zone group ``g``, because a
     mask only changes where its zone's clocks do, so a few matrix products cover all weeks.
     """
 
     key_of_person: np.ndarray  # int64, person index -> key index
     keys: tuple[tuple[str, tuple[WeeklyWindow, ...]], ...]
     starts: np.ndarray  # bool (keys, weeks * cells_per_week)
+    free: np.ndarray  # bool (keys, weeks * cells_per_week)
     groups: tuple[np.ndarray, ...]  # key indices per zone
     classes: tuple[tuple[int, ...], ...]  # per group, per week: pattern class
 
@@ -40,6 +41,7 @@ def build_side(cal: Calendar, people: Sequence[Person]) -> Side:
     keys = tuple(index)
     n_starts = cal.weeks * cal.cells_per_week
     starts = np.zeros((len(keys), n_starts), dtype=bool)
+    free_in_weeks = np.zeros((len(keys), n_starts), dtype=bool)
     by_zone: dict[str, list[int]] = {}
     for k, (zone, _) in enumerate(keys):
         by_zone.setdefault(zone, []).append(k)
@@ -50,46 +52,59 @@ def build_side(cal: Calendar, people: Sequence[Person]) -> Side:
             chunk = members[lo : lo + _CHUNK]
             free = free_cells(cal, zone, [keys[k][1] for k in chunk])
             starts[chunk] = valid_starts(free, cal)
-        weekly = starts[members].reshape(len(members), cal.weeks, cal.cells_per_week)
+            free_in_weeks[chunk] = free[:, :n_starts]
+        shape = (len(members), cal.weeks, cal.cells_per_week)
+        weekly, weekly_free = starts[members].reshape(shape), free_in_weeks[members].reshape(shape)
         seen: dict[bytes, int] = {}
         classes.append(
-            tuple(seen.setdefault(weekly[:, w].tobytes(), len(seen)) for w in range(cal.weeks))
+            tuple(
+                seen.setdefault(weekly[:, w].tobytes() + weekly_free[:, w].tobytes(), len(seen))
+                for w in range(cal.weeks)
+            )
         )
         groups.append(members)
-    return Side(key_of_person, keys, starts, tuple(groups), tuple(classes))
+    return Side(key_of_person, keys, starts, free_in_weeks, tuple(groups), tuple(classes))
 
 
-def time_counts(cal: Calendar, students: Side, tutors: Side) -> np.ndarray:
-    """For each (student key, tutor key): the fewest common start cells in any week.
+def _weekly_product(s_rows: np.ndarray, t_rows: np.ndarray) -> np.ndarray:
+    cols = s_rows.any(axis=0) & t_rows.any(axis=0)
+    return s_rows[:, cols].astype(np.float32) @ t_rows[:, cols].T.astype(np.float32)
 
-    0 means some week has no common session: the pair is infeasible. The count is a product
-    of 0/1 masks, exact in float32 (at most 10,080 per week), computed once per distinct
-    combination of the two zones' week classes and combined with a minimum across weeks.
+
+def time_counts(cal: Calendar, students: Side, tutors: Side) -> tuple[np.ndarray, np.ndarray]:
+    """For each (student key, tutor key), the fewest over the weeks of (a) common session start
+    cells and (b) common free cells.
+
+    (a) = 0 means some week has no common session: the pair is infeasible; (b) measures common
+    weekly time for the quality score. Both are products of 0/1 masks, exact in float32 (at
+    most 10,080 per week), computed once per distinct combination of the two zones' week
+    classes and combined with a minimum across weeks.
     """
     cpw = cal.cells_per_week
-    out = np.zeros((len(students.keys), len(tutors.keys)), dtype=np.uint16)
+    shape = (len(students.keys), len(tutors.keys))
+    least_starts = np.zeros(shape, dtype=np.uint16)
+    least_free = np.zeros(shape, dtype=np.uint16)
     for s_keys, s_classes in zip(students.groups, students.classes, strict=True):
-        s_cache: dict[int, np.ndarray] = {}
         for t_keys, t_classes in zip(tutors.groups, tutors.classes, strict=True):
             combos: dict[tuple[int, int], int] = {}
             for w in range(cal.weeks):
                 combos.setdefault((s_classes[w], t_classes[w]), w)
             for lo in range(0, len(t_keys), _TUTOR_BLOCK):
                 block = t_keys[lo : lo + _TUTOR_BLOCK]
-                least: np.ndarray | None = None
+                starts: np.ndarray | None = None
+                free: np.ndarray | None = None
                 for w in combos.values():
-                    if s_classes[w] not in s_cache:
-                        s_cache[s_classes[w]] = students.starts[s_keys, w * cpw : (w + 1) * cpw]
-                    s_mask = s_cache[s_classes[w]]
-                    t_mask = tutors.starts[block, w * cpw : (w + 1) * cpw]
-                    cols = s_mask.any(axis=0) & t_mask.any(axis=0)
-                    prod = s_mask[:, cols].astype(np.float32) @ t_mask[:, cols].T.astype(np.float32)
-                    least = prod if least is None else np.minimum(least, prod)
-                    if not least.any():
+                    week = slice(w * cpw, (w + 1) * cpw)
+                    a = _weekly_product(students.starts[s_keys, week], tutors.starts[block, week])
+                    starts = a if starts is None else np.minimum(starts, a)
+                    if not starts.any():
                         break
-                if least is not None:
-                    out[np.ix_(s_keys, block)] = least.astype(np.uint16)
-    return out
+                    b = _weekly_product(students.free[s_keys, week], tutors.free[block, week])
+                    free = b if free is None else np.minimum(free, b)
+                if starts is not None and starts.any():
+                    least_starts[np.ix_(s_keys, block)] = starts.astype(np.uint16)
+                    least_free[np.ix_(s_keys, block)] = free.astype(np.uint16)
+    return least_starts, least_free
 
 
 def rule_mask(
@@ -111,7 +126,8 @@ def rule_mask(
 
 
 def pair_counts(cal: Calendar, students: Sequence[Person], tutors: Sequence[Person]):
-    """Time counts per person pair (students × tutors, uint16), plus both sides' masks."""
+    """Session start counts per person pair (students × tutors, uint16), common free cells per
+    key pair, and both sides' masks."""
     s_side, t_side = build_side(cal, students), build_side(cal, tutors)
-    counts = time_counts(cal, s_side, t_side)
-    return counts[np.ix_(s_side.key_of_person, t_side.key_of_person)], s_side, t_side
+    starts, free = time_counts(cal, s_side, t_side)
+    return starts[np.ix_(s_side.key_of_person, t_side.key_of_person)], free, s_side, t_side

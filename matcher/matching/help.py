@@ -62,7 +62,7 @@ def _short_session_counts(ctx: Context, rows: list[int]) -> np.ndarray:
     cal = problem_calendar(ctx.problem, SHORT_SESSION)
     students = [ctx.students[i] for i in rows]
     s_side, t_side = build_side(cal, students), build_side(cal, ctx.tutors)
-    counts = time_counts(cal, s_side, t_side)[np.ix_(s_side.key_of_person, t_side.key_of_person)]
+    counts = time_counts(cal, s_side, t_side)[0][np.ix_(s_side.key_of_person, t_side.key_of_person)]
     return ((counts > 0) & ctx.allowed[rows]).sum(axis=1)
 
 
@@ -81,7 +81,7 @@ def _best_extra_hour(ctx: Context, i: int) -> tuple[str | None, int]:
     if not variants:
         return None, 0
     side = build_side(ctx.cal, variants)
-    counts = time_counts(ctx.cal, side, ctx.tutor_side)
+    counts = time_counts(ctx.cal, side, ctx.tutor_side)[0]
     counts = counts[np.ix_(side.key_of_person, ctx.tutor_side.key_of_person)]
     opened = ((counts > 0) & ctx.allowed[i][None, :]).sum(axis=1) - int(ctx.feasible[i].sum())
     best = int(np.argmax(opened))  # first maximum: the earliest hour of the Seoul week

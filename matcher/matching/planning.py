@@ -14,7 +14,6 @@ from matcher.matching.rerun import plan_diff
 from matcher.matching.scoring import (
     SCORE_SCALE,
     breakdown,
-    criterion_values,
     score_points,
     shared_goals,
 )
@@ -44,7 +43,9 @@ def solve_context(ctx: Context, method: str = "auto"):
     capacity = np.array([t.capacity for t in ctx.tutors], dtype=np.int64)
     for _, j in locks:
         capacity[j] -= 1
-    free_rows = np.array([i for i in range(len(ctx.students)) if i not in locked_students])
+    free_rows = np.array(
+        [i for i in range(len(ctx.students)) if i not in locked_students], dtype=np.int64
+    )
     feasible = ctx.feasible
     if len(free_rows):
         sub = feasible[free_rows] & (capacity > 0)[None, :]
@@ -52,9 +53,7 @@ def solve_context(ctx: Context, method: str = "auto"):
     else:
         r = c = np.zeros(0, dtype=np.int64)
     si = free_rows[r] if len(r) else r
-    values = criterion_values(
-        ctx.students, ctx.tutors, si, c, ctx.counts[si, c], ctx.cal.step, ctx.problem.weights
-    )
+    values = ctx.values(si, c)
     quality = score_points(values, ctx.problem.weights)
     previous = set(ctx.problem.previous or ())
     kept = np.array(
@@ -87,9 +86,7 @@ def propose_matches(problem: MatchingProblem, method: str = "auto", explain: boo
     clock = time.perf_counter()
     si = np.array([i for i, _ in pairs], dtype=np.int64)
     ti = np.array([j for _, j in pairs], dtype=np.int64)
-    values = criterion_values(
-        ctx.students, ctx.tutors, si, ti, ctx.counts[si, ti], ctx.cal.step, problem.weights
-    )
+    values = ctx.values(si, ti)
     points = score_points(values, problem.weights)
     locked = problem.locked
     out = []

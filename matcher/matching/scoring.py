@@ -40,14 +40,14 @@ def criterion_values(
     tutors: Sequence[Person],
     si: np.ndarray,
     ti: np.ndarray,
-    least_starts: np.ndarray,
-    step: int,
+    common_minutes: np.ndarray,
+    session_minutes: int,
     weights: Weights,
 ) -> dict[str, np.ndarray]:
     """Each criterion's value in [0, 1] for the pairs (students[si], tutors[ti]).
 
-    ``least_starts`` is the pair's fewest common start cells in any week; (count - 1) * step is
-    then the minutes the session could slide in the tightest week: common time beyond it.
+    ``common_minutes`` is the pair's common free time in its tightest week; what exceeds one
+    session is the common time beyond the session length.
     """
     goal_names = sorted({g for p in (*students, *tutors) for g in p.goals})
     level_names = sorted({lv for p in (*students, *tutors) for lv in p.levels})
@@ -69,7 +69,7 @@ def criterion_values(
     s_wants = np.array([t_index.get(s.continue_with or "", -1) for s in students])[si]
     t_wants = np.array([s_index.get(t.continue_with or "", -1) for t in tutors])[ti]
     cap = max(1, weights.common_time_cap_minutes)
-    extra = np.clip((least_starts.astype(np.int64) - 1) * step, 0, cap)
+    extra = np.clip(np.asarray(common_minutes, dtype=np.int64) - session_minutes, 0, cap)
     return {
         "shared_goals": _popcount(s_goals & t_goals) / np.maximum(1, _popcount(s_goals)),
         "level_fit": ((s_level & t_level) != 0).astype(float),
