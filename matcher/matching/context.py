@@ -65,7 +65,7 @@ class Context:
     tutor_side: Side
     _free: dict = field(default_factory=dict, repr=False)
 
-    @property
+    @cached_property
     def feasible(self) -> np.ndarray:
         return (self.counts > 0) & self.allowed
 
@@ -105,6 +105,14 @@ class Context:
             self.problem.session_minutes,
             self.problem.weights,
         )
+
+    def student_free(self, i: int) -> np.ndarray:
+        """Student ``i``'s free cells over the semester's weeks."""
+        return self.student_side.free[self.student_side.key_of_person[i]]
+
+    def tutor_free(self, j: int) -> np.ndarray:
+        """Tutor ``j``'s free cells over the semester's weeks."""
+        return self.tutor_side.free[self.tutor_side.key_of_person[j]]
 
     def free(self, person: Person) -> np.ndarray:
         """The person's free cells over the whole grid (cached by zone and windows)."""

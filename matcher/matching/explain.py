@@ -76,9 +76,10 @@ class Alternative:
     capacity: int
 
 
-def pair_windows(ctx: Context, student: Person, tutor: Person) -> tuple[str, str, str]:
+def pair_windows(ctx: Context, i: int, j: int) -> tuple[str, str, str]:
     """The pair's common stretches of at least a session: Seoul, student-local, tutor-local."""
-    common = ctx.free(student) & ctx.free(tutor)
+    student, tutor = ctx.students[i], ctx.tutors[j]
+    common = ctx.student_free(i) & ctx.tutor_free(j)
     zones = (student.timezone, tutor.timezone)
     return tuple(  # type: ignore[return-value]
         format_periods(
@@ -141,7 +142,7 @@ def explain_in_context(ctx: Context, student_id: str, tutor_id: str) -> PairExpl
             f"{ctx.cal.weeks} weeks (weeks of {days}){cause}."
         )
     score, parts = _score(ctx, i, j)
-    seoul, s_local, t_local = pair_windows(ctx, student, tutor)
+    seoul, s_local, t_local = pair_windows(ctx, i, j)
     return PairExplanation(
         student_id,
         tutor_id,
@@ -188,7 +189,7 @@ def top_alternatives(problem: MatchingProblem, student_id: str, k: int = 5) -> l
                 int(points[n]) / SCORE_SCALE,
                 breakdown(values, problem.weights, n),
                 shared_goals(ctx.students[0], tutor),
-                pair_windows(ctx, ctx.students[0], tutor)[0],
+                pair_windows(ctx, 0, int(cols[n]))[0],
                 tutor.capacity,
             )
         )

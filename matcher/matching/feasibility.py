@@ -66,6 +66,26 @@ def build_side(cal: Calendar, people: Sequence[Person]) -> Side:
     return Side(key_of_person, keys, starts, free_in_weeks, tuple(groups), tuple(classes))
 
 
+def side_from_free(cal: Calendar, free: np.ndarray) -> Side:
+    """A side made of arbitrary free masks over the whole grid (one row per key, one group),
+    e.g. a student's availability with one extra hour added."""
+    n_starts = cal.weeks * cal.cells_per_week
+    starts = np.zeros((len(free), n_starts), dtype=bool)
+    for lo in range(0, len(free), _CHUNK):
+        starts[lo : lo + _CHUNK] = valid_starts(free[lo : lo + _CHUNK], cal)
+    within = free[:, :n_starts]
+    shape = (len(free), cal.weeks, cal.cells_per_week)
+    weekly, weekly_free = starts.reshape(shape), within.reshape(shape)
+    seen: dict[bytes, int] = {}
+    classes = tuple(
+        seen.setdefault(weekly[:, w].tobytes() + weekly_free[:, w].tobytes(), len(seen))
+        for w in range(cal.weeks)
+    )
+    keys = tuple(("", ()) for _ in range(len(free)))
+    members = np.arange(len(free), dtype=np.int64)
+    return Side(members, keys, starts, np.ascontiguousarray(within), (members,), (classes,))
+
+
 def _weekly_product(s_rows: np.ndarray, t_rows: np.ndarray) -> np.ndarray:
     cols = s_rows.any(axis=0) & t_rows.any(axis=0)
     return s_rows[:, cols].astype(np.float32) @ t_rows[:, cols].T.astype(np.float32)

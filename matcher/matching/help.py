@@ -8,14 +8,13 @@ import numpy as np
 
 from matcher.matching.context import Context, problem_calendar
 from matcher.matching.explain import clock_changes_between
-from matcher.matching.feasibility import build_side, time_counts
+from matcher.matching.feasibility import build_side, side_from_free, time_counts
 from matcher.matching.people import Help, Unmatched
-from matcher.matching.slots import zone_clock
-from matcher.matching.windows import WeeklyWindow, format_windows, merge_windows
+from matcher.matching.slots import free_cells
+from matcher.matching.windows import WeeklyWindow, format_windows
 
 HELP_LIMIT = 25  # unmatched students whose extra-hour search runs (168 variants each)
 SHORT_SESSION = 45
-_SEOUL_OFFSET = 9 * 60
 
 
 def _weekly_partial(ctx: Context, rows: list[int]) -> np.ndarray:
@@ -66,28 +65,48 @@ def _short_session_counts(ctx: Context, rows: list[int]) -> np.ndarray:
     return ((counts > 0) & ctx.allowed[rows]).sum(axis=1)
 
 
-def _best_extra_hour(ctx: Context, i: int) -> tuple[str | None, int]:
-    """The Seoul hour of the week that, added to the student's windows, opens most tutors."""
-    student = ctx.students[i]
-    lo, hi = ctx.cal.span()
-    offset = int(zone_clock(student.timezone, lo, hi).offset_at(np.array([ctx.cal.origin]))[0])
-    variants, hours = [], []
+def _best_extra_hours(ctx: Context, rows: list[int]) -> dict[int, tuple[str | None, int]]:
+    """For each student row: the Seoul hour of the week that, added to their availability,
+    opens the most tutors (earliest such hour on ties), and how many it opens.
+
+    Seoul keeps one offset, so a Seoul hour is the same cells every week: each (student, hour)
+    variant is the student's free mask OR that hour's cells, all checked in one batch.
+    """
+    out: dict[int, tuple[str | None, int]] = dict.fromkeys(rows, (None, 0))
+    if not rows:
+        return out
+    cal = ctx.cal
+    per_hour, cpw = 60 // cal.step, cal.cells_per_week
+    hour_cells = np.zeros((168, cal.cells), dtype=bool)
     for h in range(168):
-        local = (h * 60 + offset - _SEOUL_OFFSET) % (168 * 60)
-        windows = merge_windows((*student.windows, WeeklyWindow(local, 60)))
-        if windows != student.windows:
-            variants.append(dataclasses.replace(student, windows=windows))
-            hours.append(h)
-    if not variants:
-        return None, 0
-    side = build_side(ctx.cal, variants)
-    counts = time_counts(ctx.cal, side, ctx.tutor_side)[0]
-    counts = counts[np.ix_(side.key_of_person, ctx.tutor_side.key_of_person)]
-    opened = ((counts > 0) & ctx.allowed[i][None, :]).sum(axis=1) - int(ctx.feasible[i].sum())
-    best = int(np.argmax(opened))  # first maximum: the earliest hour of the Seoul week
-    if opened[best] <= 0:
-        return None, 0
-    return format_windows([WeeklyWindow(hours[best] * 60, 60)]), int(opened[best])
+        for w in range(cal.weeks + 1):
+            lo = w * cpw + h * per_hour
+            hour_cells[h, lo : lo + per_hour] = True
+    hour_cells = hour_cells[:, : cal.cells]
+    owners, hours, masks = [], [], []
+    for i in rows:
+        student = ctx.students[i]
+        free = free_cells(cal, student.timezone, [student.windows])[0]
+        variant = free[None, :] | hour_cells
+        useful = np.flatnonzero((variant != free[None, :]).any(axis=1))
+        owners += [i] * len(useful)
+        hours += useful.tolist()
+        masks.append(variant[useful])
+    if not owners:
+        return out
+    side = side_from_free(cal, np.concatenate(masks))
+    counts = time_counts(cal, side, ctx.tutor_side)[0][:, ctx.tutor_side.key_of_person]
+    owner = np.asarray(owners)
+    fits = ((counts > 0) & ctx.allowed[owner]).sum(axis=1)
+    opened = fits - ctx.feasible[owner].sum(axis=1)
+    for i in rows:
+        mine = np.flatnonzero(owner == i)
+        if len(mine):
+            best = mine[int(np.argmax(opened[mine]))]  # first maximum: earliest hour
+            if opened[best] > 0:
+                label = format_windows([WeeklyWindow(hours[best] * 60, 60)])
+                out[i] = (label, int(opened[best]))
+    return out
 
 
 def add_help(ctx: Context, unmatched: list[Unmatched]) -> list[Unmatched]:
@@ -106,14 +125,14 @@ def add_help(ctx: Context, unmatched: list[Unmatched]) -> list[Unmatched]:
     ]
     details = _dst_detail(ctx, no_time)
     short = dict(zip(rows, _short_session_counts(ctx, rows).tolist(), strict=True))
-    searched = set(rows[:HELP_LIMIT])
+    extra = _best_extra_hours(ctx, rows[:HELP_LIMIT])
     out = []
     for u in unmatched:
         if u.role != "student":
             out.append(u)
             continue
         i = ctx.student_index(u.person_id)
-        hour, opened = _best_extra_hour(ctx, i) if i in searched else (None, 0)
+        hour, opened = extra.get(i, (None, 0))
         out.append(
             dataclasses.replace(
                 u, help=Help(short[i], hour, opened), detail=details.get(i, u.detail)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -40,6 +41,20 @@ def _week_windows(
     return tuple(w for w in merged if w.minutes >= min_minutes)
 
 
+@lru_cache(maxsize=1024)
+def _week_changes(cal: Calendar, zone: str) -> dict[int, tuple[tuple[int, date], ...]]:
+    """Per week: the zone's clock changes within a week either side of the week's start."""
+    lo, hi = cal.span()
+    clock = zone_clock(zone, lo, hi)
+    out = {}
+    for w in range(cal.weeks):
+        start = cal.week_start(w)
+        found = clock.changes(start - MINUTES_PER_WEEK, start + MINUTES_PER_WEEK)
+        if found:
+            out[w] = tuple(found)
+    return out
+
+
 def periods_from_mask(
     cal: Calendar,
     free: np.ndarray,
@@ -52,29 +67,22 @@ def periods_from_mask(
     A new period starts where the windows change; it is dated by the clock change that caused
     it (local date in the changing zone), or by the week's Monday if no zone changed nearby.
     """
-    lo, hi = cal.span()
-    clocks = [zone_clock(z, lo, hi) for z in sorted({*zones, target})]
-    target_clock = zone_clock(target, lo, hi)
     cpw = cal.cells_per_week
     weekly = free[: cal.weeks * cpw].reshape(cal.weeks, cpw)
+    same = np.all(weekly[1:] == weekly[:-1], axis=1)
+    target_changes = _week_changes(cal, target)
+    zone_changes = [_week_changes(cal, z) for z in sorted({*zones, target})]
     out: Periods = []
     previous: tuple[WeeklyWindow, ...] = ()
     for w in range(cal.weeks):
-        start = cal.week_start(w)
-        reuse = (
-            w > 0
-            and not target_clock.changes(start - MINUTES_PER_WEEK, start + MINUTES_PER_WEEK)
-            and np.array_equal(weekly[w], weekly[w - 1])
-        )
-        windows = previous if reuse else _week_windows(cal, weekly[w], start, target, min_minutes)
+        if w > 0 and same[w - 1] and w not in target_changes:
+            windows = previous
+        else:
+            windows = _week_windows(cal, weekly[w], cal.week_start(w), target, min_minutes)
         if not out:
             out.append((cal.mondays[w], windows))
         elif windows != out[-1][1]:
-            changes = [
-                c
-                for k in clocks
-                for c in k.changes(start - MINUTES_PER_WEEK, start + MINUTES_PER_WEEK)
-            ]
+            changes = [c for found in zone_changes for c in found.get(w, ())]
             day = max(changes)[1] if changes else cal.mondays[w]
             out.append((day, windows))
         previous = windows

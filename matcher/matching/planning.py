@@ -56,10 +56,12 @@ def solve_context(ctx: Context, method: str = "auto"):
     values = ctx.values(si, c)
     quality = score_points(values, ctx.problem.weights)
     previous = set(ctx.problem.previous or ())
-    kept = np.array(
-        [(ctx.students[a].id, ctx.tutors[b].id) in previous for a, b in zip(si, c, strict=True)],
-        dtype=bool,
-    )
+    codes = [
+        ctx.student_pos[s] * len(ctx.tutors) + ctx.tutor_pos[t]
+        for s, t in previous
+        if s in ctx.student_pos and t in ctx.tutor_pos
+    ]
+    kept = np.isin(si * len(ctx.tutors) + c, np.array(codes, dtype=np.int64))
     m = min(len(free_rows), int(capacity.sum()))
     t = tiers(m, int(quality.max()) if len(quality) else 0, bool(previous))
     weights = edge_weights(quality, kept, t)
@@ -92,7 +94,7 @@ def propose_matches(problem: MatchingProblem, method: str = "auto", explain: boo
     out = []
     for k, (i, j) in enumerate(pairs):
         s, tu = ctx.students[i], ctx.tutors[j]
-        seoul, s_local, t_local = pair_windows(ctx, s, tu)
+        seoul, s_local, t_local = pair_windows(ctx, i, j)
         out.append(
             MatchedPair(
                 s.id,
