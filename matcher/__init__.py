@@ -42,7 +42,7 @@ def load_config(app: Flask, config: Mapping[str, Any] | type | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from matcher.database import configure_engine
-    from matcher.extensions import babel, csrf, db, login_manager, migrate
+    from matcher.extensions import babel, csrf, db, limiter, login_manager, migrate
     from matcher.i18n import select_locale
 
     db.init_app(app)
@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     import matcher.auth.session  # noqa: F401  (registers the user loader)

@@ -67,6 +67,9 @@ class Config:
     LANGUAGES = ("ko", "en")
     PRIVACY_NOTICE_VERSION = "2026-11"
     DEFAULT_SESSION_MINUTES = 60
+    RATELIMIT_STORAGE_URI = "memory://"
+    INTAKE_RATE_LIMIT = "20 per hour"  # form submissions per address
+    INTAKE_MIN_FILL_SECONDS = 4  # faster than this is a bot, not a person
 
 
 class DevelopmentConfig(Config):

@@ -1,8 +1,15 @@
-"""Which language a page speaks: an explicit choice, then the browser's, then Korean."""
+"""Which language a page speaks: an explicit choice, then the browser's, then the page's own default."""
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
+
+# Students are more at ease in Korean, tutors mostly write English: when the visitor chose
+# nothing and the browser names neither language, each form opens in its audience's language.
+PAGE_DEFAULTS = {
+    "intake.apply_student": "ko",
+    "intake.apply_tutor": "en",
+}
 
 
 def select_locale() -> str:
@@ -14,6 +21,11 @@ def select_locale() -> str:
     remembered = session.get("lang")
     if remembered in languages:
         return remembered
-    return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    # An applicant's private page speaks the language they applied in.
+    stored = g.get("applicant_language")
+    if stored in languages:
+        return stored
+    browser = request.accept_languages.best_match(languages)
+    if browser:
+        return browser
+    return PAGE_DEFAULTS.get(request.endpoint or "", current_app.config["BABEL_DEFAULT_LOCALE"])

@@ -1,0 +1,241 @@
+"""The applicant's own writes from the public forms: apply, edit through the private link, withdraw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from matcher.extensions import db
+from matcher.matching.windows import WeeklyWindow, format_windows, merge_windows
+from matcher.models import (
+    ACTIVE_MATCH_STATUSES,
+    Applicant,
+    ApplicantStatus,
+    Match,
+    MatchStatus,
+    Semester,
+    SemesterStatus,
+)
+from matcher.services.applicants import (
+    add_applicant,
+    apply_fields,
+    find_applicant,
+    hash_edit_token,
+    new_edit_token,
+)
+from matcher.services.audit import record_event
+from matcher.services.errors import DomainError
+
+WITHDRAWN_REASON = "withdrawn by applicant"
+AVAILABILITY_REASON = "availability changed by applicant"
+
+
+@dataclass(frozen=True)
+class SignupFields:
+    """What a sign-up form collects: the contract's fields plus the note and page language."""
+
+    role: str
+    display_name: str
+    email: str
+    timezone: str
+    windows: tuple[WeeklyWindow, ...]
+    goals: frozenset[str]
+    levels: frozenset[str]
+    gender: str | None
+    gender_preference: str | None
+    korean: str | None
+    in_person: bool
+    capacity: int
+    continue_with: str | None
+    note: str | None
+    language: str
+
+
+def _actor(applicant: Applicant) -> str:
+    return f"applicant:{applicant.public_id}"
+
+
+def _check_windows(semester: Semester, windows: tuple[WeeklyWindow, ...]) -> None:
+    longest = max((w.minutes for w in merge_windows(windows)), default=0)
+    if longest < semester.session_minutes:
+        raise DomainError(
+            _(
+                "Please choose at least one block of %(minutes)d minutes in a row.",
+                minutes=semester.session_minutes,
+            ),
+            field="slots",
+        )
+
+
+def _duplicate_error() -> DomainError:
+    # Says nothing about the first application (not its name, status or time).
+    return DomainError(
+        _(
+            "This email was already used to apply this semester. "
+            "Please use the private link you got after applying to see or change it."
+        ),
+        field="email",
+    )
+
+
+def submit_application(
+    semester: Semester, fields: SignupFields, *, notice_version: str
+) -> tuple[Applicant, str]:
+    """Save a new application; returns it with the private-link token (shown once, never stored)."""
+    if semester.status != SemesterStatus.INTAKE:
+        raise DomainError(_("Sign-ups for this semester are closed."))
+    if find_applicant(semester, fields.role, fields.email) is not None:
+        raise _duplicate_error()
+    _check_windows(semester, fields.windows)
+    applicant = add_applicant(
+        semester,
+        fields,
+        notice_version=notice_version,
+        language=fields.language,
+        note=fields.note,
+    )
+    token, token_hash = new_edit_token()
+    applicant.edit_token_hash = token_hash
+    applicant.consented_at = datetime.now(UTC)
+    db.session.flush()
+    record_event(
+        "applicant.submitted",
+        actor=_actor(applicant),
+        target=applicant.public_id,
+        detail={"role": applicant.role},
+    )
+    return applicant, token
+
+
+def applicant_for_token(token: str) -> Applicant | None:
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalars(
+        select(Applicant).where(Applicant.edit_token_hash == hash_edit_token(token))
+    ).first()
+
+
+def can_edit_everything(applicant: Applicant) -> bool:
+    return (
+        applicant.semester.status == SemesterStatus.INTAKE
+        and applicant.status != ApplicantStatus.WITHDRAWN
+    )
+
+
+def can_change_availability(applicant: Applicant) -> bool:
+    """After intake only the weekly times may change (schedules do change mid-semester)."""
+    return applicant.status != ApplicantStatus.WITHDRAWN and not applicant.semester.is_closed
+
+
+def active_matches(applicant: Applicant) -> list[Match]:
+    return list(
+        db.session.scalars(
+            select(Match)
+            .where(
+                or_(Match.student_id == applicant.id, Match.tutor_id == applicant.id),
+                Match.status.in_([s.value for s in ACTIVE_MATCH_STATUSES]),
+            )
+            .order_by(Match.id)
+        )
+    )
+
+
+def _end_matches(applicant: Applicant, reason: str) -> None:
+    """Free both people of every active pair, and flag it for the coordinators."""
+    for match in active_matches(applicant):
+        match.status = MatchStatus.ENDED.value
+        match.ended_at = datetime.now(UTC)
+        match.end_reason = reason
+        db.session.flush()
+        record_event(
+            "match.ended_by_applicant",
+            actor=_actor(applicant),
+            target=match.public_id,
+            detail={"applicant": applicant.public_id, "reason": reason},
+        )
+
+
+def edit_application(applicant: Applicant, fields: SignupFields) -> None:
+    """Change an application while the semester takes sign-ups."""
+    if not can_edit_everything(applicant):
+        raise DomainError(_("This application can no longer be changed."))
+    if fields.email.strip().lower() != applicant.email:
+        other = find_applicant(applicant.semester, applicant.role, fields.email)
+        if other is not None:
+            raise _duplicate_error()
+    _check_windows(applicant.semester, fields.windows)
+    old_windows = applicant.availability
+    old_zone = applicant.timezone
+    apply_fields(applicant, fields)
+    applicant.note = fields.note or None
+    applicant.language = fields.language
+    db.session.flush()
+    changed = applicant.availability != old_windows or applicant.timezone != old_zone
+    if changed:
+        _end_matches(applicant, AVAILABILITY_REASON)
+    record_event(
+        "applicant.edited",
+        actor=_actor(applicant),
+        target=applicant.public_id,
+        detail={"availability_changed": changed},
+    )
+
+
+def change_availability(applicant: Applicant, windows: tuple[WeeklyWindow, ...]) -> bool:
+    """Change only the weekly times (after intake); returns whether a pair was ended."""
+    if not can_change_availability(applicant):
+        raise DomainError(_("This application can no longer be changed."))
+    _check_windows(applicant.semester, windows)
+    new_text = format_windows(windows)
+    if new_text == applicant.availability:
+        return False
+    applicant.availability = new_text
+    db.session.flush()
+    had_pair = bool(active_matches(applicant))
+    _end_matches(applicant, AVAILABILITY_REASON)
+    record_event(
+        "applicant.edited",
+        actor=_actor(applicant),
+        target=applicant.public_id,
+        detail={"availability_changed": True},
+    )
+    return had_pair
+
+
+def withdraw_application(applicant: Applicant) -> None:
+    """Withdraw at any time; a pair the applicant was in ends and its partner is free again."""
+    if applicant.status == ApplicantStatus.WITHDRAWN:
+        return
+    _end_matches(applicant, WITHDRAWN_REASON)
+    applicant.status = ApplicantStatus.WITHDRAWN.value
+    db.session.flush()
+    record_event("applicant.withdrawn", actor=_actor(applicant), target=applicant.public_id)
+
+
+@dataclass(frozen=True)
+class ApplicationStatus:
+    """What the private page shows; partner details only once a coordinator confirmed the pair."""
+
+    state: str  # received, approved, matched, waitlisted, withdrawn
+    # (partner display name, weekly time in the applicant's own local time, outputs.md format)
+    partners: tuple[tuple[str, str], ...] = ()
+
+
+def application_status(applicant: Applicant) -> ApplicationStatus:
+    if applicant.status == ApplicantStatus.WITHDRAWN:
+        return ApplicationStatus("withdrawn")
+    if applicant.status == ApplicantStatus.WAITLISTED:
+        return ApplicationStatus("waitlisted")
+    if applicant.status == ApplicantStatus.PENDING:
+        return ApplicationStatus("received")
+    confirmed = [m for m in active_matches(applicant) if m.status == MatchStatus.CONFIRMED]
+    if not confirmed:
+        return ApplicationStatus("approved")
+    if applicant.role == "student":
+        partners = tuple((m.tutor.display_name, m.windows_student_local) for m in confirmed)
+    else:  # a tutor may have up to three students
+        partners = tuple((m.student.display_name, m.windows_tutor_local) for m in confirmed)
+    return ApplicationStatus("matched", partners)
