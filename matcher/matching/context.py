@@ -11,7 +11,7 @@ import numpy as np
 
 from matcher.matching.feasibility import Side, pair_counts, rule_mask
 from matcher.matching.people import MatchingProblem, Person
-from matcher.matching.scoring import criterion_values
+from matcher.matching.scoring import criterion_values, score_points
 from matcher.matching.slots import Calendar, free_cells, make_calendar, seoul_mondays, valid_starts
 
 GENDERS = ("female", "male", "other")
@@ -113,6 +113,14 @@ class Context:
     def tutor_free(self, j: int) -> np.ndarray:
         """Tutor ``j``'s free cells over the semester's weeks."""
         return self.tutor_side.free[self.tutor_side.key_of_person[j]]
+
+    def points(self, si: np.ndarray, ti: np.ndarray, chunk: int = 1_000_000) -> np.ndarray:
+        """Scores in hundredths for many pairs, in chunks to bound memory."""
+        out = np.empty(len(si), dtype=np.int64)
+        for lo in range(0, len(si), chunk):
+            part = slice(lo, lo + chunk)
+            out[part] = score_points(self.values(si[part], ti[part]), self.problem.weights)
+        return out
 
     def free(self, person: Person) -> np.ndarray:
         """The person's free cells over the whole grid (cached by zone and windows)."""

@@ -17,7 +17,7 @@ from matcher.matching.scoring import (
     score_points,
     shared_goals,
 )
-from matcher.matching.solver import edge_weights, max_matching_size, solve, tiers
+from matcher.matching.solver import solve
 
 
 def _locks(ctx: Context) -> list[tuple[int, int]]:
@@ -53,8 +53,7 @@ def solve_context(ctx: Context, method: str = "auto"):
     else:
         r = c = np.zeros(0, dtype=np.int64)
     si = free_rows[r] if len(r) else r
-    values = ctx.values(si, c)
-    quality = score_points(values, ctx.problem.weights)
+    quality = ctx.points(si, c)
     previous = set(ctx.problem.previous or ())
     codes = [
         ctx.student_pos[s] * len(ctx.tutors) + ctx.tutor_pos[t]
@@ -62,11 +61,7 @@ def solve_context(ctx: Context, method: str = "auto"):
         if s in ctx.student_pos and t in ctx.tutor_pos
     ]
     kept = np.isin(si * len(ctx.tutors) + c, np.array(codes, dtype=np.int64))
-    m = min(len(free_rows), int(capacity.sum()))
-    t = tiers(m, int(quality.max()) if len(quality) else 0, bool(previous))
-    weights = edge_weights(quality, kept, t)
-    solved, name = solve(len(free_rows), capacity, r, c, weights, method)
-    best = max_matching_size(len(free_rows), capacity, r, c)
+    solved, name, best, t = solve(len(free_rows), capacity, r, c, quality, kept, method)
     pairs = locks + [(int(free_rows[a]), b) for a, b in solved]
     return sorted(pairs), name, best + len(locks), t
 

@@ -1,30 +1,39 @@
 """Lexicographic maximum-weight assignment of students to tutor slots with scipy.
 
 The contract orders the objectives: (1) the most students matched, (2) on a re-run the most
-previous pairs kept, (3) the highest total quality, (4) deterministic ties. We fold (1)–(3)
-into one integer edge weight with "big-M" tiers:
+previous pairs kept, (3) the highest total quality, (4) deterministic ties.
 
-    w(e) = B + P·kept(e) + q(e),    q(e) ∈ {0, …, Q} (quality in hundredths)
+**(1) by structure, not by a big weight.** Tutors with capacity c become c identical slots.
+A Hopcroft–Karp maximum matching (``maximum_bipartite_matching``) gives the maximum size M.
+From it, the Gallai–Edmonds decomposition splits the graph: let D be the students reachable
+from an unmatched student by an alternating path (unmatched edge to a slot, matched edge back)
+and A the slots so reached. Every student outside D is matched in *every* maximum matching,
+and never to a slot in A (A is the whole neighbourhood of D and, in every maximum matching,
+A is matched entirely into D). So the maximum matchings are exactly the unions of
 
-and maximise Σ w over matchings. Let m be the largest possible matching size (≤ min(students,
-slots)). Two matchings of equal size differ in Σ q by at most m·Q < P, so one more kept pair
-always wins; and a matching with one more edge gains at least B > m·(P + Q), more than any
-difference in the lower tiers of the smaller one. Hence the maximiser is lexicographically
-optimal. Every weight and every partial sum is an integer below m·(B + P + Q), which
-:func:`tiers` keeps under 2**53 / 4, so float64 (the solvers' type) represents every value and
-every sum or difference of them exactly: no rounding can reorder two plans.
+* a matching of all of A into D (rows A, a *full* matching), and
+* a matching of all students outside D into the slots outside A (again full on the rows),
 
-Tutors with capacity c become c identical slot columns. Both solvers minimise a cost:
+whose sizes add up to M. Solving two full assignment problems therefore leaves only
+objectives (2) and (3), and no student can be traded for quality: there is no weight to trade.
 
-* dense ``linear_sum_assignment``: cost −w on feasible cells and 0 elsewhere (choosing an
-  infeasible cell is worth exactly as much as leaving the student unmatched, and is dropped);
-* sparse ``min_weight_full_bipartite_matching`` on feasible edges only: it needs every row
-  matched and non-zero weights, so each student also gets a private dummy column of cost K
-  and real edges cost K − w, with K = B + P + Q + 1 > every w. Every student takes exactly one
-  column, so Σ cost = n·K − Σ w over real edges: the same optimum.
+**(2) and (3) by one integer weight.** On each part we maximise Σ w with
 
-Determinism (4): callers sort students and tutors by id before building the arrays and both
-algorithms are deterministic, so the same input gives the same plan whatever its order.
+    w(e) = P·kept(e) + q(e),   q ∈ {0, …, Q} (quality in hundredths),  P = m·Q + 1,
+
+m the part's size: two matchings differ in Σ q by at most m·Q < P, so one more kept pair
+always wins. All weights and sums are integers below m·(P + Q) (≈ 2·10^11 at 10,000 a side
+with default weights), far inside float64's exact range (2^53 ≈ 9·10^15), so the float
+solvers compare plans exactly. :func:`tiers` divides qualities by a power of ten only if huge
+custom weights would break that bound, and the plan says so.
+
+**Solvers.** Each part is a full rectangular assignment with costs (W + 1) − w ≥ 1:
+``linear_sum_assignment`` on a dense matrix (missing edges = +inf) when small, else
+``min_weight_full_bipartite_matching`` on the feasible edges only (it needs non-zero
+weights, hence the +1). Both are exact, so they reach the same objective value.
+
+**(4)** Callers sort students and tutors by id before building the arrays, and every step is
+deterministic, so the same input gives the same plan whatever its order.
 """
 
 from __future__ import annotations
@@ -34,54 +43,72 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import (
+    breadth_first_order,
+    maximum_bipartite_matching,
+    min_weight_full_bipartite_matching,
+)
 
 EXACT_LIMIT = 2**53 // 4
-DENSE_LIMIT = 2_000_000  # cells (students × slots) up to which the dense solver is used
+DENSE_LIMIT = 2_000_000  # cells (rows × columns) up to which the dense solver is used
 
 
 @dataclass(frozen=True)
 class Tiers:
-    """The tier constants and quality resolution divisor of one solve."""
+    """The weight of a kept previous pair and the quality resolution divisor of one solve."""
 
-    match: int  # B
     keep: int  # P (0 without a previous plan)
     quality_max: int  # Q, after dividing qualities by ``divisor``
-    divisor: int  # 1 unless the tiers would not fit in float64's exact range
+    divisor: int  # 1 unless the weights would not fit in float64's exact range
 
 
 def tiers(m: int, quality_max: int, with_previous: bool) -> Tiers:
-    """Choose B and P for at most ``m`` matched pairs with qualities in 0..quality_max.
-
-    If the bound m·(B + P + Q) would leave float64's exact range (only with huge custom
-    weights at 10,000 a side), qualities are divided by the smallest power of ten that fits;
-    the plan then records the coarser resolution in its statistics.
-    """
+    """Choose P for at most ``m`` pairs with qualities in 0..quality_max (see module doc)."""
     m = max(1, m)
     divisor = 1
     while True:
         q = max(0, quality_max) // divisor
         keep = m * q + 1 if with_previous else 0
-        match = m * (keep + q) + 1
-        if m * (match + keep + q) < EXACT_LIMIT:
-            return Tiers(match, keep, q, divisor)
+        if m * (keep + q + 1) < EXACT_LIMIT:
+            return Tiers(keep, q, divisor)
         divisor *= 10
 
 
-def edge_weights(quality: np.ndarray, kept: np.ndarray, t: Tiers) -> np.ndarray:
-    return t.match + t.keep * kept.astype(np.int64) + quality // t.divisor
-
-
-def expand_slots(capacity: np.ndarray, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray):
-    """Repeat each tutor's edges once per slot; returns (rows, slot columns, weights, owner)."""
+def expand_slots(capacity: np.ndarray, rows: np.ndarray, cols: np.ndarray):
+    """Repeat each tutor's edges once per slot: (rows, slot columns, edge index, slot owner)."""
     owner = np.repeat(np.arange(len(capacity)), capacity)
     first_slot = np.concatenate([[0], np.cumsum(capacity)[:-1]]).astype(np.int64)
     reps = capacity[cols]
-    r = np.repeat(rows, reps)
-    w = np.repeat(weights, reps)
-    offsets = np.arange(len(r)) - np.repeat(np.cumsum(reps) - reps, reps)
-    c = np.repeat(first_slot[cols], reps) + offsets
-    return r, c, w, owner
+    edge = np.repeat(np.arange(len(rows)), reps)
+    offsets = np.arange(len(edge)) - np.repeat(np.cumsum(reps) - reps, reps)
+    return rows[edge], first_slot[cols[edge]] + offsets, edge, owner
+
+
+def _reached_from_unmatched(n_rows: int, slots: int, r, c, row_match) -> np.ndarray:
+    """Nodes (rows first, then slots) reachable from unmatched rows by alternating paths."""
+    slot_match = np.full(slots, -1, dtype=np.int64)
+    matched = np.flatnonzero(row_match >= 0)
+    slot_match[row_match[matched]] = matched
+    source = n_rows + slots
+    back = np.flatnonzero(slot_match >= 0)
+    roots = np.flatnonzero(row_match < 0)
+    tails = np.concatenate([r, n_rows + back, np.full(len(roots), source)])
+    heads = np.concatenate([n_rows + c, slot_match[back], roots])
+    graph = sp.csr_matrix(
+        (np.ones(len(tails), dtype=np.int8), (tails, heads)), shape=(source + 1, source + 1)
+    )
+    order = breadth_first_order(graph, source, directed=True, return_predecessors=False)
+    return order[order != source]
+
+
+def _full_assignment(n_rows: int, n_cols: int, r, c, cost, method: str):
+    """Min-cost assignment matching every row (one exists by construction)."""
+    if method == "dense":
+        matrix = np.full((n_rows, n_cols), np.inf)
+        matrix[r, c] = cost
+        return linear_sum_assignment(matrix)
+    graph = sp.csr_matrix((cost, (r, c)), shape=(n_rows, n_cols))
+    return min_weight_full_bipartite_matching(graph)
 
 
 def solve(
@@ -89,44 +116,52 @@ def solve(
     capacity: np.ndarray,
     rows: np.ndarray,
     cols: np.ndarray,
-    weights: np.ndarray,
+    quality: np.ndarray,
+    kept: np.ndarray,
     method: str = "auto",
-) -> tuple[list[tuple[int, int]], str]:
-    """Maximum-weight assignment of rows to tutors (with capacities) over the given edges.
+) -> tuple[list[tuple[int, int]], str, int, Tiers]:
+    """Lexicographically best assignment of rows (students) to tutors with capacities.
 
-    Returns (row, tutor) pairs sorted by row, and the solver used ("dense" or "sparse").
+    Returns (row, tutor) pairs sorted by row, the solver used, the maximum matching size and
+    the tiers used.
     """
     slots = int(capacity.sum())
+    t = tiers(min(n_rows, slots), int(quality.max()) if len(quality) else 0, bool(kept.any()))
     if n_rows == 0 or slots == 0 or len(rows) == 0:
-        return [], "none"
-    r, c, w, owner = expand_slots(capacity, rows, cols, weights)
-    if method == "auto":
-        method = "dense" if n_rows * slots <= DENSE_LIMIT else "sparse"
-    if method == "dense":
-        cost = np.zeros((n_rows, slots))
-        cost[r, c] = -w.astype(np.float64)
-        ri, ci = linear_sum_assignment(cost)
-        chosen = cost[ri, ci] < 0
-        ri, ci = ri[chosen], ci[chosen]
-    else:
-        k = float(w.max()) + 1.0
-        data = np.concatenate([k - w.astype(np.float64), np.full(n_rows, k)])
-        all_r = np.concatenate([r, np.arange(n_rows)])
-        all_c = np.concatenate([c, slots + np.arange(n_rows)])
-        graph = sp.csr_matrix((data, (all_r, all_c)), shape=(n_rows, slots + n_rows))
-        ri, ci = min_weight_full_bipartite_matching(graph)
-        real = ci < slots
-        ri, ci = ri[real], ci[real]
-    pairs = sorted(zip(ri.tolist(), owner[ci].tolist(), strict=True))
-    return pairs, method
-
-
-def max_matching_size(n_rows: int, capacity: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> int:
-    """Size of a maximum matching (Hopcroft–Karp), independent of the weighted solvers."""
-    slots = int(capacity.sum())
-    if n_rows == 0 or slots == 0 or len(rows) == 0:
-        return 0
-    r, c, _, _ = expand_slots(capacity, rows, cols, np.zeros(len(rows), dtype=np.int64))
-    graph = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(n_rows, slots))
-    match = maximum_bipartite_matching(graph, perm_type="column")
-    return int((match >= 0).sum())
+        return [], "none", 0, t
+    r, c, edge, owner = expand_slots(capacity, rows, cols)
+    weight = t.keep * kept[edge].astype(np.int64) + quality[edge] // t.divisor
+    cost = float(weight.max() + 1) - weight.astype(np.float64)
+    graph = sp.csr_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n_rows, slots))
+    row_match = maximum_bipartite_matching(graph, perm_type="column").astype(np.int64)
+    best = int((row_match >= 0).sum())
+    reached = _reached_from_unmatched(n_rows, slots, r, c, row_match)
+    in_d = np.zeros(n_rows, dtype=bool)
+    in_a = np.zeros(slots, dtype=bool)
+    in_d[reached[reached < n_rows]] = True
+    in_a[reached[reached >= n_rows] - n_rows] = True
+    pairs: list[tuple[int, int]] = []
+    used = set()
+    # Part 1: all of A (rows) into D; part 2: every student outside D into slots outside A.
+    for part_rows_are_slots, row_set, col_set in ((True, in_a, in_d), (False, ~in_d, ~in_a)):
+        row_ids, col_ids = np.flatnonzero(row_set), np.flatnonzero(col_set)
+        if not len(row_ids):
+            continue
+        er, ec = (c, r) if part_rows_are_slots else (r, c)
+        keep = row_set[er] & col_set[ec]
+        row_pos = np.full(len(row_set), -1, dtype=np.int64)
+        col_pos = np.full(len(col_set), -1, dtype=np.int64)
+        row_pos[row_ids], col_pos[col_ids] = np.arange(len(row_ids)), np.arange(len(col_ids))
+        chosen = method
+        if chosen == "auto":
+            chosen = "dense" if len(row_ids) * len(col_ids) <= DENSE_LIMIT else "sparse"
+        used.add(chosen)
+        ri, ci = _full_assignment(
+            len(row_ids), len(col_ids), row_pos[er[keep]], col_pos[ec[keep]], cost[keep], chosen
+        )
+        a, b = row_ids[ri], col_ids[ci]
+        students, slot_ids = (b, a) if part_rows_are_slots else (a, b)
+        pairs += zip(students.tolist(), owner[slot_ids].tolist(), strict=True)
+    if len(pairs) != best:
+        raise AssertionError("assignment size differs from the maximum matching")
+    return sorted(pairs), "+".join(sorted(used)), best, t
