@@ -53,6 +53,15 @@ from matcher.services.signup import (
 
 blueprint = Blueprint("intake", __name__)
 FORMS = {"student": StudentForm, "tutor": TutorForm}
+# A filled form is a few kilobytes; the app-wide limit is sized for coordinators' file imports.
+INTAKE_MAX_BYTES = 256 * 1024
+
+
+@blueprint.url_value_preprocessor
+def limit_request_size(endpoint: str | None, values: dict[str, object] | None) -> None:
+    # URL value preprocessors run before every before_request hook, so the cap is in place
+    # before CSRF protection reads the body.
+    request.max_content_length = INTAKE_MAX_BYTES
 
 
 def _rate_limit() -> str:
