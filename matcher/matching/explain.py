@@ -81,12 +81,12 @@ def pair_windows(ctx: Context, i: int, j: int) -> tuple[str, str, str]:
     student, tutor = ctx.students[i], ctx.tutors[j]
     common = ctx.student_free(i) & ctx.tutor_free(j)
     zones = (student.timezone, tutor.timezone)
-    return tuple(  # type: ignore[return-value]
-        format_periods(
-            periods_from_mask(ctx.cal, common, target, zones, ctx.problem.session_minutes)
-        )
-        for target in (SEOUL, student.timezone, tutor.timezone)
-    )
+    texts: dict[str, str] = {}  # a zone's text is computed once (most students are in Seoul)
+    for target in (SEOUL, student.timezone, tutor.timezone):
+        if target not in texts:
+            periods = periods_from_mask(ctx.cal, common, target, zones, ctx.problem.session_minutes)
+            texts[target] = format_periods(periods)
+    return texts[SEOUL], texts[student.timezone], texts[tutor.timezone]
 
 
 def clock_changes_between(ctx: Context, zones: Sequence[str], weeks: Sequence[int]) -> list[str]:

@@ -48,8 +48,10 @@ def solve_context(ctx: Context, method: str = "auto"):
     )
     feasible = ctx.feasible
     if len(free_rows):
-        sub = feasible[free_rows] & (capacity > 0)[None, :]
-        r, c = np.nonzero(sub)
+        sub = feasible[free_rows]
+        sub &= (capacity > 0)[None, :]
+        r, c = (x.astype(np.int32) for x in np.nonzero(sub))
+        del sub
     else:
         r = c = np.zeros(0, dtype=np.int64)
     si = free_rows[r] if len(r) else r

@@ -77,11 +77,12 @@ def tiers(m: int, quality_max: int, with_previous: bool) -> Tiers:
 def expand_slots(capacity: np.ndarray, rows: np.ndarray, cols: np.ndarray):
     """Repeat each tutor's edges once per slot: (rows, slot columns, edge index, slot owner)."""
     owner = np.repeat(np.arange(len(capacity)), capacity)
-    first_slot = np.concatenate([[0], np.cumsum(capacity)[:-1]]).astype(np.int64)
+    first_slot = np.concatenate([[0], np.cumsum(capacity)[:-1]]).astype(np.int32)
     reps = capacity[cols]
-    edge = np.repeat(np.arange(len(rows)), reps)
-    offsets = np.arange(len(edge)) - np.repeat(np.cumsum(reps) - reps, reps)
-    return rows[edge], first_slot[cols[edge]] + offsets, edge, owner
+    edge = np.repeat(np.arange(len(rows), dtype=np.int32), reps)
+    offsets = np.arange(len(edge), dtype=np.int32)
+    offsets -= np.repeat((np.cumsum(reps) - reps).astype(np.int32), reps)
+    return rows[edge].astype(np.int32), first_slot[cols[edge]] + offsets, edge, owner
 
 
 def _reached_from_unmatched(n_rows: int, slots: int, r, c, row_match) -> np.ndarray:
@@ -132,8 +133,10 @@ def solve(
     r, c, edge, owner = expand_slots(capacity, rows, cols)
     weight = t.keep * kept[edge].astype(np.int64) + quality[edge] // t.divisor
     cost = float(weight.max() + 1) - weight.astype(np.float64)
+    del weight, edge
     graph = sp.csr_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n_rows, slots))
     row_match = maximum_bipartite_matching(graph, perm_type="column").astype(np.int64)
+    del graph
     best = int((row_match >= 0).sum())
     reached = _reached_from_unmatched(n_rows, slots, r, c, row_match)
     in_d = np.zeros(n_rows, dtype=bool)
