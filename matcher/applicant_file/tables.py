@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import math
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -88,13 +87,13 @@ def _csv_rows(text: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _xlsx_rows(data: bytes) -> tuple[tuple[str, ...], ...]:
+    # An upload is untrusted: a damaged or hostile workbook can fail deep inside openpyxl or
+    # the XML parser with many exception types, and each must become one plain refusal.
     try:
         # data_only: formulas are never evaluated, only the values Excel last saved are read.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ApplicantFileError(
-            f"This .xlsx file cannot be opened as an Excel workbook ({exc.__class__.__name__})."
-        ) from None
+    except Exception as exc:
+        raise _unreadable_workbook(exc) from None
     try:
         if not workbook.worksheets:
             raise ApplicantFileError("This workbook has no sheets.")
@@ -102,8 +101,19 @@ def _xlsx_rows(data: bytes) -> tuple[tuple[str, ...], ...]:
         return tuple(
             tuple(_cell_text(value) for value in row) for row in sheet.iter_rows(values_only=True)
         )
+    except ApplicantFileError:
+        raise
+    except Exception as exc:
+        raise _unreadable_workbook(exc) from None
     finally:
         workbook.close()
+
+
+def _unreadable_workbook(exc: Exception) -> ApplicantFileError:
+    return ApplicantFileError(
+        f"This .xlsx file cannot be opened as an Excel workbook ({exc.__class__.__name__}). "
+        'Open it in Excel and save it again as "Excel Workbook (.xlsx)".'
+    )
 
 
 def _cell_text(value: object) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,16 @@ def test_an_unbalanced_quote_is_reported_with_its_row() -> None:
     data = to_csv([student()]) + b'student,"Kim,a@example.org\n' + to_csv([tutor()])
     with pytest.raises(ApplicantFileError, match=r"Row 3 is not valid CSV.*quotation marks"):
         read_applicant_file(data, "a.csv")
+
+
+def test_a_workbook_with_a_damaged_sheet_is_refused_plainly() -> None:
+    good = io.BytesIO(to_xlsx([student()]))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                body = body[: len(body) // 2]
+            target.writestr(item, body)
+    with pytest.raises(ApplicantFileError, match="cannot be opened as an Excel workbook"):
+        read_applicant_file(damaged.getvalue(), "a.xlsx")
