@@ -63,6 +63,12 @@ class Weights:
     common_time: float = 1.0
     common_time_cap_minutes: int = 120
 
+    def __post_init__(self) -> None:
+        # Negative weights would make "no pair" better than a pair on quality alone.
+        for name, value in vars(self).items():
+            if value < 0:
+                raise ValueError(f"weight {name} must not be negative")
+
 
 @dataclass(frozen=True)
 class MatchingProblem:
