@@ -36,6 +36,7 @@ from matcher.intake.forms import (
 )
 from matcher.intake.grid import DAY_ROWS, NIGHT_ROWS, night_selected, windows_from_slots
 from matcher.intake.preview import preview_data, seoul_preview
+from matcher.intake.redaction import install_filters
 from matcher.intake.zones import zone_names
 from matcher.models import Applicant, Semester
 from matcher.services.errors import DomainError
@@ -66,6 +67,11 @@ def limit_request_size(endpoint: str | None, values: dict[str, object] | None) -
 
 def _rate_limit() -> str:
     return current_app.config["INTAKE_RATE_LIMIT"]
+
+
+@blueprint.record_once
+def keep_tokens_out_of_logs(state: object) -> None:
+    install_filters()
 
 
 @blueprint.before_app_request

@@ -193,3 +193,17 @@ def test_withdraw_works_after_the_semester_closed(client, student_link) -> None:
     client.post(student_link + "/withdraw", data={"confirm": "y"})
     db.session.expire_all()
     assert the_student().status == "withdrawn"
+
+
+def test_the_token_never_reaches_the_request_log(client, student_link, caplog) -> None:
+    import logging
+
+    from matcher.intake.redaction import PrivateLinkFilter
+
+    token = student_link.rsplit("/", 1)[1]
+    logger = logging.getLogger("werkzeug")
+    assert any(isinstance(f, PrivateLinkFilter) for f in logger.filters)
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        # What the development server writes for each request (gunicorn's access log alike).
+        logger.info('%s - - "%s" %s -', "127.0.0.1", f"GET {student_link}/edit HTTP/1.1", "200")
+    assert token not in caplog.text and "/me/[redacted]/edit" in caplog.text
