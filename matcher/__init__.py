@@ -54,13 +54,18 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
     import matcher.auth.session  # noqa: F401  (registers the user loader)
 
 
 def register_blueprints(app: Flask) -> None:
+    from matcher.auth.views import blueprint as auth
+    from matcher.coordinator.views import blueprint as coordinator
     from matcher.intake.views import blueprint as intake
 
     app.register_blueprint(intake)
+    app.register_blueprint(auth)
+    app.register_blueprint(coordinator)
 
 
 def register_commands(app: Flask) -> None:

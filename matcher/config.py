@@ -67,6 +67,17 @@ class Config:
     LANGUAGES = ("ko", "en")
     PRIVACY_NOTICE_VERSION = "2026-11"
     DEFAULT_SESSION_MINUTES = 60
+
+    # Coordinator sign-in: sessions end after this long idle or this long in total, and an
+    # account locks for a doubling delay after repeated failures (see services.accounts).
+    SESSION_IDLE_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 10
+    LOGIN_LOCK_AFTER_FAILURES = 5
+    LOGIN_LOCK_BASE_SECONDS = 60
+    LOGIN_LOCK_MAX_SECONDS = 3600
+    LOGIN_ADDRESS_LIMIT = 20
+    LOGIN_ADDRESS_WINDOW_MINUTES = 15
+
     RATELIMIT_STORAGE_URI = "memory://"
     INTAKE_RATE_LIMIT = "20 per hour"  # form submissions per address
     INTAKE_MIN_FILL_SECONDS = 4  # faster than this is a bot, not a person

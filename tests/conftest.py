@@ -207,3 +207,21 @@ def make_user(app: Flask) -> Callable[..., User]:
         return user
 
     return build
+
+
+# ----- dashboard fixtures ----------------------------------------------------------------------
+
+DEFAULT_TEST_PASSWORD = "correct horse battery"  # noqa: S105  (make_user's default)
+
+
+@pytest.fixture
+def login(app: Flask) -> Callable[..., Any]:
+    """Sign a test client in through the real form, so lockout, session start and audit all run."""
+
+    def sign_in(client: FlaskClient, user: User, password: str = DEFAULT_TEST_PASSWORD) -> Any:
+        db.session.commit()
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.text
+        return response
+
+    return sign_in

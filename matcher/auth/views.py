@@ -1,0 +1,86 @@
+"""Coordinator sign-in, sign-out and password change."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from matcher.auth.forms import LoginForm, PasswordChangeForm
+from matcher.auth.session import end_session, start_session
+from matcher.extensions import db
+from matcher.services.accounts import authenticate, change_password, log_out
+from matcher.services.errors import DomainError
+
+blueprint = Blueprint("auth", __name__)
+
+
+@blueprint.before_app_request
+def forget_previous_user() -> None:
+    """Load the user from this request's cookie even when an app context outlives one request
+    (as in tests); Flask-Login caches the user on `g`, which such a context would share."""
+    g.pop("_login_user", None)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect would let a phishing link borrow our login."""
+    fallback = url_for("coordinator.overview")
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("coordinator.overview"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data, request.remote_addr)
+        except DomainError as failure:
+            db.session.commit()  # keep the failure counters and the audit row
+            error = failure.message
+        else:
+            db.session.commit()
+            start_session(user)
+            return redirect(safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        error = "Enter your email and password."
+    status = 401 if error else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@blueprint.post("/logout")
+@login_required
+def logout() -> Response:
+    log_out(current_user)
+    db.session.commit()
+    end_session()
+    flash("You are signed out. Every other session of your account was signed out too.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> str | Response:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.new.data, form.confirm.data)
+        except DomainError as error:
+            db.session.commit()  # a failed attempt is audited too
+            getattr(form, error.field or "current").errors.append(error.message)
+        else:
+            user = current_user._get_current_object()
+            db.session.commit()
+            start_session(user)
+            flash("Password changed. Your other sessions were signed out.", "info")
+            return redirect(url_for("coordinator.overview"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,1 @@
+"""The coordinator dashboard: review applicants, run matching, adjust and confirm pairs."""
