@@ -12,6 +12,8 @@ from matcher.cli import iso_date, one_transaction
 from matcher.extensions import db
 from matcher.models import Applicant, SemesterStatus
 from matcher.services.audit import CLI_ACTOR
+from matcher.services.lifecycle import close_semester, start_next_semester
+from matcher.services.purge import retention_months
 from matcher.services.semesters import create_semester, get_semester, list_semesters, move_semester
 
 semester_cli = AppGroup("semester", help="Create semesters and move them forward.")
@@ -70,3 +72,48 @@ def list_command() -> None:
             f"{semester.name:<24} {semester.starts_on}  {semester.ends_on}  "
             f"{semester.status:<8}  {counts.get(semester.id, 0)}"
         )
+
+
+@semester_cli.command("close")
+@click.argument("name")
+def close(name: str) -> None:
+    """Close semester NAME: read-only from then on (the roster can still be exported)."""
+    with one_transaction():
+        semester = close_semester(get_semester(name), actor=CLI_ACTOR)
+    click.echo(
+        f"Semester {semester.name!r} is closed. Its personal data is kept for "
+        f"{retention_months()} months, then `flask purge` removes it."
+    )
+
+
+@semester_cli.command("start-next")
+@click.argument("name")
+@click.option("--from", "previous", required=True, help="Last semester's name.")
+@click.option(
+    "--start", required=True, callback=iso_date, help="First day (Seoul date), YYYY-MM-DD."
+)
+@click.option("--end", required=True, callback=iso_date, help="Last day (Seoul date), YYYY-MM-DD.")
+@click.option(
+    "--session-minutes",
+    type=click.IntRange(15, 240),
+    help="Length of one weekly session (default: the previous semester's).",
+)
+def start_next(
+    name: str, previous: str, start: date, end: date, session_minutes: int | None
+) -> None:
+    """Start semester NAME from PREVIOUS, carrying over its continuing pairs as pending applicants."""
+    with one_transaction():
+        result = start_next_semester(
+            name,
+            get_semester(previous),
+            start,
+            end,
+            actor=CLI_ACTOR,
+            session_minutes=session_minutes,
+        )
+    click.echo(
+        f"Created semester {result.semester.name!r}, now taking sign-ups. Carried over from "
+        f"{previous!r} as pending: {result.students} students and {result.tutors} tutors "
+        f"({result.continuing_pairs} pairs asked to continue together). Approve those who "
+        "confirm they are coming back."
+    )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, Index, String, text
+from sqlalchemy import JSON, CheckConstraint, Date, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matcher.models.base import Base, UTCDateTime, utcnow
@@ -31,6 +32,7 @@ class Semester(Base):
         CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
         CheckConstraint("session_minutes BETWEEN 15 AND 240", name="session_minutes_range"),
         CheckConstraint(f"status IN {SEMESTER_STATUSES!r}", name="status_known"),
+        CheckConstraint("purged_at IS NULL OR status = 'closed'", name="purged_only_when_closed"),
         # The public forms serve "the" semester taking sign-ups, so there may be only one.
         Index(
             "uq_semesters_one_intake",
@@ -49,6 +51,10 @@ class Semester(Base):
     status: Mapped[str] = mapped_column(String(10), default=SemesterStatus.INTAKE.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the semester's personal data was purged (services.purge): only these anonymous
+    # counts remain of its applicants and pairs.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    purged_counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     @property
     def is_closed(self) -> bool:

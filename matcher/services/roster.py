@@ -147,7 +147,7 @@ def export_roster(
     """Build the file and record ``roster.export``; the caller commits before handing the file out."""
     if fmt not in FORMATS:
         raise DomainError(f"Unknown format {fmt!r}; use csv or xlsx.", field="format")
-    if getattr(semester, "purged_at", None) is not None:
+    if semester.purged_at is not None:
         raise DomainError(
             f"The personal data of semester {semester.name!r} was purged; there is no roster left.",
             field="semester",
