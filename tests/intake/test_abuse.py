@@ -14,6 +14,7 @@ from .catalog import ensure_compiled
 from .payloads import student_post, tutor_post
 
 ensure_compiled()
+pytestmark = pytest.mark.db  # built with make_app, so conftest cannot see it uses the database
 
 
 def count() -> int:

@@ -18,6 +18,7 @@ from .catalog import ensure_compiled
 from .payloads import done_link, student_post, tutor_post
 
 ensure_compiled()
+pytestmark = pytest.mark.db  # built with make_app, so conftest cannot see it uses the database
 
 # Profiles live here, not in conftest, and under their own names so that loading them never
 # changes another module's; HYPOTHESIS_PROFILE=ci (what CI sets) picks the modest one.
