@@ -26,17 +26,20 @@ install: $(STAMP) translations
 
 translations: $(STAMP)
 	@if ls matcher/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile -q -d matcher/translations; fi
+		$(BIN)/pybabel -q compile -d matcher/translations; fi
 
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# Debian's chromium (Playwright cannot download its own browser here) and a Korean font, so
+# screenshots of the Korean forms show Hangul rather than empty boxes.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "Installing Debian's chromium for the browser tests"; \
-		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-nanum >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium and fonts-nanum for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq chromium fonts-nanum >/dev/null; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
