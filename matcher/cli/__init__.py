@@ -31,11 +31,12 @@ def one_transaction() -> Iterator[None]:
 def register_commands(app: Flask) -> None:
     from matcher.cli.demo import demo_command
     from matcher.cli.match import match_cli
+    from matcher.cli.purge import purge_command
     from matcher.cli.roster import roster_cli
     from matcher.cli.semester import semester_cli
     from matcher.cli.users import users_cli
 
-    for command in (semester_cli, users_cli, demo_command, match_cli, roster_cli):
+    for command in (semester_cli, users_cli, demo_command, match_cli, roster_cli, purge_command):
         app.cli.add_command(command)
 
 
