@@ -10,9 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from matcher.extensions import db
-from matcher.matching.explain import Alternative, PairExplanation, explain_pair, top_alternatives
-from matcher.matching.people import Plan, Weights
-from matcher.matching.planning import propose_matches
+from matcher.matching import (
+    Alternative,
+    PairExplanation,
+    Plan,
+    Weights,
+    explain_pair,
+    feasible_counts,
+    propose_matches,
+    seoul_heatmap,
+    top_alternatives,
+)
 from matcher.models import Applicant, Match, MatchRun, MatchStatus, Semester
 from matcher.services.audit import record_event
 from matcher.services.engine_input import EngineInput, build_engine_input
@@ -83,7 +91,10 @@ def run_matching(
     engine_input = build_engine_input(semester, session_minutes=session_minutes, weights=weights)
     if not engine_input.problem.students or not engine_input.problem.tutors:
         raise DomainError("Matching needs at least one approved student and one approved tutor.")
-    plan = propose_matches(engine_input.problem)
+    try:
+        plan = propose_matches(engine_input.problem)
+    except ValueError as error:  # e.g. locks exceeding a tutor's capacity after an edit
+        raise DomainError(f"The engine refused this semester's data: {error}.") from error
     if not save:
         return RunOutcome(plan, engine_input.applicants, None)
     run = MatchRun(
@@ -204,13 +215,13 @@ def feasible_partner_counts(semester: Semester) -> dict[str, int]:
     Capacity is ignored: this answers "who could ever teach this student?", which is what
     recruiting needs before matching.
     """
-    from matcher.matching.context import prepare
-
     problem = build_engine_input(semester).problem
     if not problem.students or not problem.tutors:
         return {p.id: 0 for p in (*problem.students, *problem.tutors)}
-    ctx = prepare(problem)
-    feasible = ctx.feasible
-    counts = {s.id: int(n) for s, n in zip(ctx.students, feasible.sum(axis=1), strict=True)}
-    counts.update({t.id: int(n) for t, n in zip(ctx.tutors, feasible.sum(axis=0), strict=True)})
-    return counts
+    return feasible_counts(problem)
+
+
+def weekly_heatmap(semester: Semester) -> dict[str, list[int]]:
+    """Students and tutors free per hour of the Seoul week (168 hours, Monday 00:00 first)."""
+    problem = build_engine_input(semester).problem
+    return seoul_heatmap(problem)
