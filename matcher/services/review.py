@@ -1,0 +1,302 @@
+"""Coordinator review of applicants: status changes, edits, private links and erasure."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import available_timezones
+
+from sqlalchemy import delete, or_, select
+
+from matcher.extensions import db
+from matcher.matching.windows import WindowSyntaxError, format_windows, parse_windows
+from matcher.models import (
+    ACTIVE_MATCH_STATUSES,
+    Applicant,
+    ApplicantStatus,
+    AuditEvent,
+    Exclusion,
+    Match,
+    MatchStatus,
+    Semester,
+)
+from matcher.models.applicant import GENDERS, GOALS, KOREAN_ABILITIES, LEVELS
+from matcher.models.base import utcnow
+from matcher.services.applicants import join_in_order, new_edit_token
+from matcher.services.audit import record_event
+from matcher.services.errors import DomainError, NotFound
+
+STATUS_ACTIONS = {
+    ApplicantStatus.APPROVED.value: "applicant.approve",
+    ApplicantStatus.WAITLISTED.value: "applicant.waitlist",
+    ApplicantStatus.WITHDRAWN.value: "applicant.withdraw",
+}
+ERASED_NAME = "(erased)"
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def get_applicant(public_id: str) -> Applicant:
+    applicant = db.session.scalars(
+        select(Applicant).where(Applicant.public_id == public_id.strip().upper()[:16])
+    ).first()
+    if applicant is None:
+        raise NotFound("No such applicant (they may have been erased).")
+    return applicant
+
+
+def active_matches_of(applicant: Applicant) -> list[Match]:
+    return list(
+        db.session.scalars(
+            select(Match)
+            .where(
+                or_(Match.student_id == applicant.id, Match.tutor_id == applicant.id),
+                Match.status.in_([s.value for s in ACTIVE_MATCH_STATUSES]),
+            )
+            .order_by(Match.id)
+        )
+    )
+
+
+def _end_pairs(applicant: Applicant, reason: str, actor: str) -> int:
+    """End the person's active pairs so the partner is free again; each ending is audited."""
+    matches = active_matches_of(applicant)
+    for match in matches:
+        match.status = MatchStatus.ENDED.value
+        match.ended_at = utcnow()
+        match.end_reason = reason
+        db.session.flush()
+        record_event(
+            "match.end",
+            actor=actor,
+            target=match.public_id,
+            detail={"applicant": applicant.public_id, "cause": reason},
+        )
+    return len(matches)
+
+
+def set_status(applicant: Applicant, status: str, *, actor: str) -> int:
+    """Approve, waitlist or withdraw; leaving "approved" ends the person's pairs (returns how many)."""
+    if status not in STATUS_ACTIONS:
+        raise DomainError(f"Unknown status {status!r}.", field="status")
+    if applicant.semester.is_closed:
+        raise DomainError("This semester is closed; its applicants can no longer change.")
+    if applicant.display_name == ERASED_NAME and status == ApplicantStatus.APPROVED:
+        raise DomainError("This person's data was erased; they cannot be approved again.")
+    previous = applicant.status
+    if previous == status:
+        return 0
+    ended = 0
+    if status != ApplicantStatus.APPROVED:
+        ended = _end_pairs(applicant, f"applicant {status} by a coordinator", actor)
+    applicant.status = status
+    db.session.flush()
+    record_event(
+        STATUS_ACTIONS[status],
+        actor=actor,
+        target=applicant.public_id,
+        detail={"from": previous, "ended_pairs": ended},
+    )
+    return ended
+
+
+def bulk_approve(semester: Semester, public_ids: Iterable[str], *, actor: str) -> int:
+    """Approve the chosen pending or waitlisted applicants of this semester; returns how many."""
+    wanted = {p.strip().upper() for p in public_ids if p.strip()}
+    if not wanted:
+        raise DomainError("Choose at least one applicant.", field="selected")
+    rows = db.session.scalars(
+        select(Applicant).where(
+            Applicant.semester_id == semester.id,
+            Applicant.public_id.in_(wanted),
+            Applicant.status.in_([ApplicantStatus.PENDING.value, ApplicantStatus.WAITLISTED.value]),
+            Applicant.display_name != ERASED_NAME,
+        )
+    ).all()
+    for applicant in rows:
+        set_status(applicant, ApplicantStatus.APPROVED.value, actor=actor)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class ApplicantEdit:
+    """What a coordinator may correct; contact email and role stay as the person gave them."""
+
+    display_name: str
+    timezone: str
+    availability: str
+    goals: tuple[str, ...]
+    levels: tuple[str, ...]
+    gender: str | None
+    gender_preference: str | None
+    korean: str | None
+    in_person: bool
+    capacity: int
+    note: str | None
+
+
+def has_hidden_characters(text: str) -> bool:
+    """Control characters and bidi overrides can disguise a name or break a page or a CSV."""
+    return any(
+        (unicodedata.category(c) == "Cc" and c not in "\n\r\t") or c in BIDI_CONTROLS for c in text
+    )
+
+
+def _check_edit(applicant: Applicant, edit: ApplicantEdit) -> str:
+    name = edit.display_name.strip()
+    if not 1 <= len(name) <= 80 or has_hidden_characters(name) or "\n" in name:
+        raise DomainError(
+            "A name needs 1 to 80 visible characters (no control or direction-override characters).",
+            field="display_name",
+        )
+    if edit.timezone not in available_timezones():
+        raise DomainError(f"{edit.timezone!r} is not a known time zone.", field="timezone")
+    try:
+        windows = parse_windows(edit.availability)
+    except WindowSyntaxError as error:
+        raise DomainError(str(error), field="availability") from None
+    if not set(edit.goals) <= set(GOALS) or not edit.goals:
+        raise DomainError("Choose at least one known goal.", field="goals")
+    if not set(edit.levels) <= set(LEVELS) or not edit.levels:
+        raise DomainError("Choose at least one known level.", field="levels")
+    if applicant.role == "student" and len(edit.levels) != 1:
+        raise DomainError("A student has exactly one level.", field="levels")
+    if edit.gender not in (None, *GENDERS):
+        raise DomainError("Unknown gender.", field="gender")
+    if edit.gender_preference not in (None, "female", "male") or (
+        edit.gender_preference and applicant.role != "student"
+    ):
+        raise DomainError(
+            "Only students state a tutor gender preference.", field="gender_preference"
+        )
+    if edit.korean not in (None, *KOREAN_ABILITIES):
+        raise DomainError("Unknown Korean level.", field="korean")
+    if applicant.role == "tutor" and not 1 <= edit.capacity <= 3:
+        raise DomainError("A tutor takes 1 to 3 students.", field="capacity")
+    if edit.note and (len(edit.note) > 500 or has_hidden_characters(edit.note)):
+        raise DomainError(
+            "A note has at most 500 characters and no control characters.", field="note"
+        )
+    return format_windows(windows)
+
+
+def edit_applicant(applicant: Applicant, edit: ApplicantEdit, *, actor: str) -> int:
+    """Correct an application; a change of time or time zone ends the person's active pairs
+    (their common time may be gone) and returns how many ended."""
+    if applicant.display_name == ERASED_NAME:
+        raise DomainError("This person's data was erased; there is nothing to edit.")
+    availability = _check_edit(applicant, edit)
+    times_changed = availability != applicant.availability or edit.timezone != applicant.timezone
+    applicant.display_name = edit.display_name.strip()
+    applicant.timezone = edit.timezone
+    applicant.availability = availability
+    applicant.goals = join_in_order(edit.goals, GOALS)
+    applicant.levels = join_in_order(edit.levels, LEVELS)
+    applicant.gender = edit.gender
+    applicant.gender_preference = edit.gender_preference
+    applicant.korean = edit.korean
+    applicant.in_person = edit.in_person
+    applicant.capacity = edit.capacity if applicant.role == "tutor" else 1
+    applicant.note = (edit.note or "").strip() or None
+    ended = (
+        _end_pairs(applicant, "availability changed by a coordinator", actor)
+        if times_changed
+        else 0
+    )
+    db.session.flush()
+    record_event(
+        "applicant.edit",
+        actor=actor,
+        target=applicant.public_id,
+        detail={"availability_changed": times_changed, "ended_pairs": ended},
+    )
+    return ended
+
+
+def new_private_link(applicant: Applicant, *, actor: str) -> str:
+    """A new private-link token (shown once); the old link stops working at once."""
+    if applicant.display_name == ERASED_NAME:
+        raise DomainError("This person's data was erased; they have no private page.")
+    token, token_hash = new_edit_token()
+    applicant.edit_token_hash = token_hash
+    db.session.flush()
+    record_event("applicant.new_link", actor=actor, target=applicant.public_id)
+    return token
+
+
+def erase_applicant(applicant: Applicant, *, actor: str) -> int:
+    """Remove one person's personal data everywhere, keep an anonymous row for the counts.
+
+    Their pairs end, coordinator notes about them (override notes, exclusion reasons) go, and
+    the public id stays so the audit trail still adds up. Returns how many pairs ended.
+    """
+    if applicant.display_name == ERASED_NAME:
+        return 0
+    ended = _end_pairs(applicant, "erased on request", actor)
+    touched = db.session.scalars(
+        select(Match).where(or_(Match.student_id == applicant.id, Match.tutor_id == applicant.id))
+    ).all()
+    for match in touched:
+        match.manual_override_note = None
+        match.windows_student_local = match.windows_tutor_local = match.windows_seoul = ""
+    db.session.execute(
+        delete(Exclusion).where(
+            or_(Exclusion.student_id == applicant.id, Exclusion.tutor_id == applicant.id)
+        )
+    )
+    applicant.display_name = ERASED_NAME
+    applicant.email = f"erased-{applicant.public_id.lower()}@erased.invalid"
+    applicant.timezone = "UTC"
+    applicant.availability = "Mon 00:00-00:30"
+    applicant.gender = applicant.gender_preference = applicant.korean = None
+    applicant.in_person = False
+    applicant.continue_with = None
+    applicant.note = None
+    applicant.edit_token_hash = None
+    applicant.status = ApplicantStatus.WITHDRAWN.value
+    db.session.flush()
+    record_event(
+        "applicant.erase", actor=actor, target=applicant.public_id, detail={"ended_pairs": ended}
+    )
+    return ended
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A pair that ended because an applicant changed their times or withdrew themself."""
+
+    event_id: int
+    pair_id: str
+    applicant_id: str
+    reason: str
+    pair_status: str
+
+
+def applicant_flags(semester: Semester, limit: int = 50) -> list[Flag]:
+    """Unacknowledged `match.ended_by_applicant` events of this semester, newest first."""
+    seen = select(AuditEvent.target).where(AuditEvent.action == "match.flag_seen")
+    rows = db.session.execute(
+        select(AuditEvent, Match.status)
+        .join(Match, Match.public_id == AuditEvent.target)
+        .where(
+            AuditEvent.action == "match.ended_by_applicant",
+            Match.semester_id == semester.id,
+            AuditEvent.target.not_in(seen),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        Flag(
+            event.id,
+            event.target or "",
+            str(event.detail.get("applicant", "")),
+            str(event.detail.get("reason", "")),
+            status,
+        )
+        for event, status in rows
+    ]
+
+
+def acknowledge_flag(pair_id: str, *, actor: str) -> None:
+    record_event("match.flag_seen", actor=actor, target=pair_id[:40])
