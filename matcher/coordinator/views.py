@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from matcher.coordinator import accounts, applicants
+from matcher.coordinator import accounts, applicants, audit
 from matcher.extensions import db, login_manager
 from matcher.models import Semester, UserRole
 from matcher.services.errors import NotFound
@@ -15,6 +15,7 @@ from matcher.services.semesters import list_semesters
 blueprint = Blueprint("coordinator", __name__, url_prefix="/dashboard")
 blueprint.register_blueprint(accounts.blueprint)
 blueprint.register_blueprint(applicants.blueprint)
+blueprint.register_blueprint(audit.blueprint)
 
 DASHBOARD_ROLES = frozenset({UserRole.COORDINATOR.value, UserRole.ADMIN.value})
 
