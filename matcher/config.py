@@ -58,6 +58,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
     IMPORT_MAX_BYTES = 20 * MB
+    # Personal data of a closed semester is kept this long, then `flask purge` may remove it.
+    RETENTION_MONTHS = 12
     MAX_CONTENT_LENGTH = IMPORT_MAX_BYTES + 1 * MB
     MAX_FORM_MEMORY_SIZE = 512 * 1024
 

@@ -31,6 +31,7 @@ def one_transaction() -> Iterator[None]:
 def register_commands(app: Flask) -> None:
     from matcher.cli.demo import demo_command
     from matcher.cli.match import match_cli
+    from matcher.cli.proposals import propose  # noqa: F401  (adds `match propose`)
     from matcher.cli.purge import purge_command
     from matcher.cli.roster import roster_cli
     from matcher.cli.semester import semester_cli
