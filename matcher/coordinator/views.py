@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from matcher.coordinator import accounts, applicants, audit
+from matcher.coordinator.forms import ConfirmForm
 from matcher.extensions import db, login_manager
-from matcher.models import Semester, UserRole
-from matcher.services.errors import NotFound
-from matcher.services.semesters import list_semesters
+from matcher.models import Semester, SemesterStatus, UserRole
+from matcher.services.applicant_list import FEW_OPTIONS
+from matcher.services.audit import user_actor
+from matcher.services.errors import DomainError, NotFound
+from matcher.services.matching import feasible_partner_counts
+from matcher.services.overview import few_option_students, heat_map, semester_counts
+from matcher.services.review import applicant_flags
+from matcher.services.semesters import list_semesters, move_semester
 
 blueprint = Blueprint("coordinator", __name__, url_prefix="/dashboard")
 blueprint.register_blueprint(accounts.blueprint)
@@ -62,6 +68,56 @@ def overview() -> str | Response:
 @blueprint.get("/semesters/<int:semester_id>")
 def semester(semester_id: int) -> str:
     semester = get_semester_or_404(semester_id)
+    feasible = feasible_partner_counts(semester)
     return render_template(
-        "coordinator/overview.html", semester=semester, semesters=list_semesters()
+        "coordinator/overview.html",
+        semester=semester,
+        semesters=list_semesters(),
+        counts=semester_counts(semester),
+        heat=heat_map(semester),
+        few=few_option_students(semester, feasible, FEW_OPTIONS),
+        few_limit=FEW_OPTIONS,
+        next_statuses=_next_statuses(semester),
+        flags=applicant_flags(semester),
+        action=ConfirmForm(),
+    )
+
+
+STATUS_MEANING = {
+    SemesterStatus.MATCHING.value: "Sign-up forms close; you can run matching and adjust pairs.",
+    SemesterStatus.ACTIVE.value: "Pairs are meeting; ending a pair re-matches from the current week.",
+    SemesterStatus.CLOSED.value: "Final: nothing in this semester can change any more.",
+}
+
+
+def _next_statuses(semester: Semester) -> list[str]:
+    current = SemesterStatus(semester.status)
+    return [s.value for s in SemesterStatus if s.rank > current.rank]
+
+
+@blueprint.route("/semesters/<int:semester_id>/status", methods=["GET", "POST"])
+def change_status(semester_id: int) -> str | Response:
+    """A confirmation page first: moving a semester forward cannot be undone."""
+    semester = get_semester_or_404(semester_id)
+    target = request.values.get("to", "")
+    if target not in _next_statuses(semester):
+        flash("That status change is not possible from here.", "error")
+        return redirect(url_for(".semester", semester_id=semester.id))
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            move_semester(semester, target, actor=user_actor(current_user.id))
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"{semester.name} is now in {target}.", "info")
+        return redirect(url_for(".semester", semester_id=semester.id))
+    return render_template(
+        "coordinator/semester_status.html",
+        semester=semester,
+        target=target,
+        meaning=STATUS_MEANING.get(target, ""),
+        form=form,
     )

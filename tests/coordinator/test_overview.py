@@ -1,0 +1,122 @@
+"""The overview: counts, the heat map of missing tutors, few-option students, status moves."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from sqlalchemy import select
+
+from matcher.extensions import db
+from matcher.models import Applicant, AuditEvent, Match
+from matcher.services.overview import heat_map, semester_counts, shortage_level
+
+
+def cell(page: str, hour: int, day: int) -> str:
+    table = re.search(r'<table class="heat" id="heat-map">(.*?)</table>', page, re.S).group(1)
+    row = re.findall(r"<tr><th scope=\"row\">.*?</tr>", table, re.S)[hour]
+    return re.findall(r"<td[^>]*>.*?</td>", row, re.S)[day]
+
+
+def test_counts_by_role_status_and_pairs(make_semester, make_student, make_tutor) -> None:
+    semester = make_semester()
+    students = [make_student(semester) for _ in range(4)]
+    make_student(semester, status="pending")
+    tutor = make_tutor(semester, capacity=3)
+    for student, status in zip(students[:3], ("proposed", "locked", "confirmed"), strict=True):
+        db.session.add(
+            Match(semester_id=semester.id, student_id=student.id, tutor_id=tutor.id, status=status)
+        )
+    db.session.flush()
+    counts = semester_counts(semester)
+    assert counts.by_role_status[("student", "approved")] == 4
+    assert counts.by_role_status[("student", "pending")] == 1
+    assert (counts.students_matched, counts.students_proposed, counts.students_unmatched) == (
+        1,
+        2,
+        1,
+    )
+
+
+def test_heat_map_converts_tutors_to_seoul_time_and_grades_the_shortage(
+    make_semester, make_student, make_tutor
+) -> None:
+    semester = make_semester()  # starts 2027-03-02: New York is on EST (UTC−5) that week
+    for _ in range(3):
+        make_student(semester, windows="Tue 09:00-10:00")
+    make_tutor(semester, timezone="America/New_York", windows="Mon 19:00-20:00")
+    make_student(semester, status="pending", windows="Wed 09:00-10:00")  # not approved: ignored
+    heat = heat_map(semester)
+    tuesday_nine = heat.rows[9][1][1]
+    assert (tuesday_nine.students, tuesday_nine.tutors) == (3, 1)
+    assert tuesday_nine.level == "2"
+    assert heat.rows[9][1][2].students == 0
+    assert [shortage_level(s, t) for s, t in ((0, 5), (2, 2), (2, 1), (9, 1))] == [
+        "0",
+        "ok",
+        "1",
+        "4",
+    ]
+
+
+def test_overview_page_shows_heat_map_and_highlights_few_option_students(
+    client, make_user, login, make_semester, make_student, make_tutor
+) -> None:
+    semester = make_semester()
+    lonely = make_student(semester, windows="Sun 03:00-05:00", display_name="Night Owl")
+    make_student(semester, windows="Mon 19:00-21:00")
+    for _ in range(3):
+        make_tutor(semester, windows="Mon 19:00-21:00")
+    login(client, make_user())
+    page = client.get(f"/dashboard/semesters/{semester.id}")
+    assert page.status_code == 200
+    assert 'class="heat-ok"' in cell(page.text, 19, 0)
+    assert "1/3" in cell(page.text, 19, 0)
+    few = re.search(r'id="few-options">(.*?)</table>', page.text, re.S).group(1)
+    assert lonely.public_id in few
+    assert "style=" not in page.text and "<script" not in page.text
+
+
+def test_status_moves_forward_only_after_confirmation(
+    client, make_user, login, make_semester
+) -> None:
+    semester = make_semester(status="intake")
+    login(client, make_user())
+    confirm = client.get(
+        f"/dashboard/semesters/{semester.id}/status", query_string={"to": "matching"}
+    )
+    assert "cannot be undone" in confirm.text
+    db.session.refresh(semester)
+    assert semester.status == "intake"
+    client.post(f"/dashboard/semesters/{semester.id}/status", data={"to": "matching"})
+    db.session.refresh(semester)
+    assert semester.status == "matching"
+    client.post(f"/dashboard/semesters/{semester.id}/status", data={"to": "intake"})
+    db.session.refresh(semester)
+    assert semester.status == "matching"
+    assert db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "semester.status")
+    ).one().detail == {"from": "intake", "to": "matching"}
+
+
+def test_pages_stay_fast_with_a_thousand_applicants(
+    client, make_user, login, make_semester
+) -> None:
+    from matcher.demo import demo_applicants
+    from matcher.services.applicants import add_applicant
+
+    semester = make_semester()
+    for person in demo_applicants(semester.starts_on, 500, 500, seed=7):
+        add_applicant(semester, person, status="approved", notice_version="test")
+    login(client, make_user())
+    assert db.session.scalar(select(Applicant.id).limit(1))
+    for url in (
+        f"/dashboard/semesters/{semester.id}",
+        f"/dashboard/semesters/{semester.id}/applicants",
+        f"/dashboard/semesters/{semester.id}/applicants?options=few&page=2",
+    ):
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200
+        assert elapsed < 3.0, (url, elapsed)
