@@ -1,0 +1,330 @@
+"""Coordinator actions on pairs: lock, unlock, exclude, pair by hand, confirm, end.
+
+Every action is safe under races. A pair's `version` (SQLAlchemy's version_id_col) must still
+be the one the coordinator saw, or the UPDATE touches no row and we raise ChangedMeanwhile;
+the partial unique index refuses a second active pair for a student; a tutor's row is locked
+(SELECT … FOR UPDATE on PostgreSQL; SQLite already serialises writers with BEGIN IMMEDIATE)
+while their capacity is checked, so two manual pairs cannot overfill a tutor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from matcher.extensions import db
+from matcher.models import (
+    ACTIVE_MATCH_STATUSES,
+    Applicant,
+    ApplicantStatus,
+    Exclusion,
+    Match,
+    MatchStatus,
+    Semester,
+)
+from matcher.models.base import utcnow
+from matcher.services.audit import record_event
+from matcher.services.errors import ChangedMeanwhile, DomainError, NotFound
+from matcher.services.matching import explain_for
+
+ACTIVE = [s.value for s in ACTIVE_MATCH_STATUSES]
+MAX_TEXT = 500
+
+
+def _flush() -> None:
+    """Flush, turning the database's refusals under a race into "changed meanwhile"."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise ChangedMeanwhile() from None
+    except IntegrityError:
+        raise ChangedMeanwhile() from None
+
+
+def get_pair(pair_id: str, version: int | None = None) -> Match:
+    """The pair, checked against the version the coordinator's page showed."""
+    match = db.session.scalars(select(Match).where(Match.public_id == pair_id[:16])).first()
+    if match is None:
+        raise NotFound("No such pair.")
+    if version is not None and match.version != version:
+        raise ChangedMeanwhile()
+    return match
+
+
+def _check_open(semester: Semester) -> None:
+    if semester.is_closed:
+        raise DomainError(f"Semester {semester.name!r} is closed; its pairs can no longer change.")
+
+
+def _text(value: str | None, field: str, what: str) -> str:
+    text = (value or "").strip().replace("\x00", "")
+    if not text:
+        raise DomainError(f"Give {what}.", field=field)
+    if len(text) > MAX_TEXT:
+        raise DomainError(f"Keep {what} under {MAX_TEXT} characters.", field=field)
+    return text
+
+
+def _require(match: Match, statuses: Iterable[str], doing: str) -> None:
+    allowed = tuple(statuses)
+    if match.status not in allowed:
+        raise DomainError(
+            f"Pair {match.public_id} is {match.status}; only {' or '.join(allowed)} pairs can be {doing}."
+        )
+
+
+def lock_pair(pair_id: str, version: int | None, *, actor: str) -> Match:
+    """A locked pair is kept by every later run."""
+    match = get_pair(pair_id, version)
+    _check_open(match.student.semester)
+    _require(match, [MatchStatus.PROPOSED.value], "locked")
+    match.status = MatchStatus.LOCKED.value
+    _flush()
+    record_event("match.lock", actor=actor, target=match.public_id)
+    return match
+
+
+def unlock_pair(pair_id: str, version: int | None, *, actor: str) -> Match:
+    match = get_pair(pair_id, version)
+    _check_open(match.student.semester)
+    _require(match, [MatchStatus.LOCKED.value], "unlocked")
+    match.status = MatchStatus.PROPOSED.value
+    _flush()
+    record_event("match.unlock", actor=actor, target=match.public_id)
+    return match
+
+
+def _end(match: Match, reason: str) -> None:
+    match.status = MatchStatus.ENDED.value
+    match.ended_at = utcnow()
+    match.end_reason = reason
+    _flush()
+
+
+def exclude_pair(
+    semester: Semester,
+    student: Applicant,
+    tutor: Applicant,
+    reason: str,
+    *,
+    actor: str,
+    user_id: int | None = None,
+    pair_version: int | None = None,
+) -> Exclusion:
+    """Never propose this pair again; a proposed or locked pair of the two ends now."""
+    _check_open(semester)
+    _same_semester(semester, student, tutor)
+    reason = _text(reason, "reason", "a reason")
+    existing = _active_pair(student, tutor)
+    if existing is not None:
+        if pair_version is not None and existing.version != pair_version:
+            raise ChangedMeanwhile()
+        if existing.status == MatchStatus.CONFIRMED:
+            raise DomainError(
+                f"Pair {existing.public_id} is confirmed; end the match first, then exclude it."
+            )
+        _end(existing, "excluded by a coordinator")
+    elif pair_version is not None:
+        raise ChangedMeanwhile()
+    exclusion = Exclusion(
+        semester_id=semester.id,
+        student_id=student.id,
+        tutor_id=tutor.id,
+        reason=reason,
+        created_by_id=user_id,
+    )
+    db.session.add(exclusion)
+    _flush()  # a second exclusion of the same pair hits the unique constraint
+    record_event(
+        "match.exclude",
+        actor=actor,
+        target=existing.public_id if existing else None,
+        detail={"student": student.public_id, "tutor": tutor.public_id},
+    )
+    return exclusion
+
+
+def remove_exclusion(exclusion_id: int, *, actor: str) -> None:
+    exclusion = db.session.get(Exclusion, exclusion_id)
+    if exclusion is None:
+        raise ChangedMeanwhile()
+    student, tutor = (
+        db.session.get(Applicant, exclusion.student_id),
+        db.session.get(Applicant, exclusion.tutor_id),
+    )
+    db.session.delete(exclusion)
+    _flush()
+    record_event(
+        "match.unexclude",
+        actor=actor,
+        detail={
+            "student": student.public_id if student else "",
+            "tutor": tutor.public_id if tutor else "",
+        },
+    )
+
+
+def _same_semester(semester: Semester, *people: Applicant) -> None:
+    for person in people:
+        if person.semester_id != semester.id:
+            raise DomainError(f"{person.public_id} belongs to another semester.")
+    if len(people) == 2 and (people[0].role, people[1].role) != ("student", "tutor"):
+        raise DomainError("A pair is one student and one tutor.")
+
+
+def _active_pair(student: Applicant, tutor: Applicant) -> Match | None:
+    return db.session.scalars(
+        select(Match).where(
+            Match.student_id == student.id, Match.tutor_id == tutor.id, Match.status.in_(ACTIVE)
+        )
+    ).first()
+
+
+def _lock_tutor(tutor: Applicant) -> None:
+    """Hold the tutor's row until commit so capacity checks for them happen one at a time."""
+    db.session.execute(select(Applicant.id).where(Applicant.id == tutor.id).with_for_update()).one()
+
+
+def pair_manually(
+    semester: Semester,
+    student: Applicant,
+    tutor: Applicant,
+    *,
+    actor: str,
+    override: bool = False,
+    note: str | None = None,
+) -> Match:
+    """A coordinator's own pair, kept as locked; an infeasible one needs an override and a note.
+
+    A student's proposed (not locked or confirmed) pair gives way to the manual one.
+    """
+    _check_open(semester)
+    _same_semester(semester, student, tutor)
+    for person in (student, tutor):
+        if person.status != ApplicantStatus.APPROVED:
+            raise DomainError(f"{person.public_id} is {person.status}; approve them first.")
+    explanation = explain_for(semester, student, tutor)
+    if not explanation.feasible:
+        if not override:
+            raise DomainError(
+                "This pair breaks hard rules: "
+                + " ".join(explanation.problems)
+                + " Tick the override and write a note to pair them anyway.",
+                field="override",
+            )
+        note = _text(note, "note", "a note saying why the override is right")
+    elif note:
+        note = note.strip()[:MAX_TEXT] or None
+    _lock_tutor(tutor)
+    current = db.session.scalars(
+        select(Match).where(Match.student_id == student.id, Match.status.in_(ACTIVE))
+    ).first()
+    if current is not None:
+        if current.status != MatchStatus.PROPOSED or current.tutor_id == tutor.id:
+            raise ChangedMeanwhile(
+                f"{student.public_id} already has pair {current.public_id} ({current.status}). "
+                "Reload to see it; end or unlock it first."
+            )
+        _end(current, "replaced by a manual pair")
+    taken = db.session.scalar(
+        select(func.count())
+        .select_from(Match)
+        .where(Match.tutor_id == tutor.id, Match.status.in_(ACTIVE))
+    )
+    if taken >= tutor.capacity:
+        raise ChangedMeanwhile(
+            f"{tutor.public_id} has no free place (takes {tutor.capacity}, has {taken} pair(s)). "
+            "Reload, then free a place or choose another tutor."
+        )
+    match = Match(
+        semester_id=semester.id,
+        student_id=student.id,
+        tutor_id=tutor.id,
+        status=MatchStatus.LOCKED.value,
+        score=explanation.score,
+        score_breakdown=dict(explanation.breakdown),
+        shared_goals=";".join(explanation.shared_goals),
+        windows_seoul=explanation.windows_seoul,
+        windows_student_local=explanation.windows_student_local,
+        windows_tutor_local=explanation.windows_tutor_local,
+        manual_override_note=note,
+    )
+    db.session.add(match)
+    _flush()  # the partial unique index refuses a second active pair for the student
+    record_event(
+        "match.manual",
+        actor=actor,
+        target=match.public_id,
+        detail={
+            "student": student.public_id,
+            "tutor": tutor.public_id,
+            "override": not explanation.feasible,
+        },
+    )
+    return match
+
+
+def confirm_pairs(
+    pairs: Iterable[tuple[str, int | None]], *, actor: str, user_id: int | None = None
+) -> int:
+    """Confirm the chosen pairs (each at the version the coordinator saw); all or nothing."""
+    chosen = list(pairs)
+    if not chosen:
+        raise DomainError("Choose at least one pair to confirm.", field="selected")
+    for pair_id, version in chosen:
+        match = get_pair(pair_id, version)
+        _check_open(match.student.semester)
+        _require(match, [MatchStatus.PROPOSED.value, MatchStatus.LOCKED.value], "confirmed")
+        for person in (match.student, match.tutor):
+            if person.status != ApplicantStatus.APPROVED:
+                raise ChangedMeanwhile(f"{person.public_id} is no longer approved; reload.")
+        match.status = MatchStatus.CONFIRMED.value
+        match.confirmed_at = utcnow()
+        match.confirmed_by_id = user_id
+        _flush()
+        record_event("match.confirm", actor=actor, target=match.public_id)
+    return len(chosen)
+
+
+def confirm_all(semester: Semester, *, actor: str, user_id: int | None = None) -> int:
+    pending = db.session.execute(
+        select(Match.public_id, Match.version).where(
+            Match.semester_id == semester.id,
+            Match.status.in_([MatchStatus.PROPOSED.value, MatchStatus.LOCKED.value]),
+        )
+    ).all()
+    if not pending:
+        raise DomainError("There is no proposed or locked pair to confirm.")
+    return confirm_pairs([(p, v) for p, v in pending], actor=actor, user_id=user_id)
+
+
+def end_pair(pair_id: str, version: int | None, reason: str, *, actor: str) -> Match:
+    """End an active pair (typically confirmed, mid-semester); both people are free again."""
+    match = get_pair(pair_id, version)
+    _check_open(match.student.semester)
+    reason = _text(reason, "reason", "a reason")
+    _require(match, ACTIVE, "ended")
+    _end(match, reason)
+    record_event(
+        "match.end",
+        actor=actor,
+        target=match.public_id,
+        detail={"student": match.student.public_id, "tutor": match.tutor.public_id},
+    )
+    return match
+
+
+def find_person(semester: Semester, public_id: str, role: str) -> Applicant:
+    person = db.session.scalars(
+        select(Applicant).where(
+            Applicant.semester_id == semester.id,
+            Applicant.public_id == public_id.strip().upper()[:16],
+            Applicant.role == role,
+        )
+    ).first()
+    if person is None:
+        raise NotFound(f"No {role} {public_id!r} in this semester.", field=role)
+    return person
