@@ -1,0 +1,269 @@
+"""Importing a checked applicants file into a semester: every row or none, with few queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from matcher.applicant_file import ApplicantFile, ApplicantRecord, RowError
+from matcher.extensions import db
+from matcher.matching.windows import format_windows
+from matcher.models import (
+    ACTIVE_MATCH_STATUSES,
+    Applicant,
+    ApplicantStatus,
+    ConsentSource,
+    Match,
+    MatchStatus,
+    Semester,
+    User,
+    UserRole,
+)
+from matcher.models.applicant import new_public_id
+from matcher.models.base import utcnow
+from matcher.services.applicants import apply_fields
+from matcher.services.audit import record_event, user_actor
+from matcher.services.errors import DomainError
+
+IMPORT_STATUSES = (ApplicantStatus.APPROVED.value, ApplicantStatus.PENDING.value)
+# Rows are flushed in chunks only so that a progress bar can move; it is still one transaction.
+CHUNK_ROWS = 1000
+TIMES_CHANGED_REASON = "availability changed by an import"
+# The page language an imported person would see; students are addressed in Korean first.
+LANGUAGE_BY_ROLE = {"student": "ko", "tutor": "en"}
+
+
+class InvalidRows(DomainError):
+    """The file has row (or header) errors, so nothing may be imported; ``errors`` lists them all."""
+
+    def __init__(self, errors: Sequence[RowError], *, header: bool = False) -> None:
+        rows = len({error.row for error in errors})
+        if header:
+            message = "The header row has problems, so no row can be trusted; nothing was imported."
+        else:
+            message = (
+                f"{rows} row{'s' if rows != 1 else ''} of the file "
+                f"{'have' if rows != 1 else 'has'} problems, so nothing was imported. "
+                "Fix them and import the file again, or import only the good rows and get "
+                "the others back in a file of rejected rows."
+            )
+        super().__init__(message, field="file")
+        self.errors = tuple(errors)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did (or, for a dry run, would do). Counts only, so safe to log."""
+
+    new: int
+    updated: int
+    rejected: int
+    ended_pairs: int
+    unknown_columns: tuple[str, ...]
+    encoding: str
+    status: str
+    dry_run: bool
+
+    @property
+    def total(self) -> int:
+        return self.new + self.updated
+
+
+def check_can_import(semester: Semester, status: str, imported_by: User) -> None:
+    """The refusals that depend on the semester and the people, not on the file."""
+    if semester.is_closed:
+        raise DomainError(
+            f"Semester {semester.name!r} is closed; nothing can be imported into it any more."
+        )
+    if status not in IMPORT_STATUSES:
+        raise DomainError(
+            f"Imported applicants can be {' or '.join(IMPORT_STATUSES)}, not {status!r}.",
+            field="status",
+        )
+    if not imported_by.active or imported_by.role not in tuple(UserRole):
+        raise DomainError("Imports are recorded against an active coordinator account.", field="by")
+
+
+def import_applicants(
+    semester: Semester,
+    file: ApplicantFile,
+    *,
+    status: str,
+    imported_by: User,
+    notice_version: str,
+    actor: str,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Add the file's applicants to ``semester``, or update those already in it (same role and email).
+
+    All or nothing: with any row error nothing is written (:class:`InvalidRows` lists them all)
+    unless ``skip_invalid``, which imports exactly the valid rows. A header error always refuses.
+    An update replaces the contract's fields and keeps the person's status, private link and
+    consent record; if their times or zone changed, their active pairs end, as when a coordinator
+    edits them by hand. ``progress`` is called with the number of rows just written. Flushes,
+    never commits; a dry run writes nothing (not even the audit event).
+    """
+    check_can_import(semester, status, imported_by)
+    if not file.header_ok:
+        raise InvalidRows([e for e in file.errors if e.row == 1], header=True)
+    if not file.ok and not skip_invalid:
+        raise InvalidRows(file.errors)
+    existing = {
+        (applicant.role, applicant.email): applicant
+        for applicant in db.session.scalars(
+            select(Applicant).where(Applicant.semester_id == semester.id)
+        )
+    }
+    updates = [
+        (existing[r.role, r.email], r) for r in file.records if (r.role, r.email) in existing
+    ]
+    fresh = [r for r in file.records if (r.role, r.email) not in existing]
+    moved = {a.id for a, record in updates if _times_changed(a, record)}
+    pairs = _active_pairs_of(semester, moved) if moved else []
+    if not dry_run:
+        _update(updates, progress)
+        _end(pairs, actor)
+        _add(semester, fresh, status, imported_by, notice_version, progress)
+    summary = ImportSummary(
+        new=len(fresh),
+        updated=len(updates),
+        rejected=len(file.rejected),
+        ended_pairs=len(pairs),
+        unknown_columns=file.unknown_columns,
+        encoding=file.encoding,
+        status=status,
+        dry_run=dry_run,
+    )
+    if not dry_run:
+        record_event(
+            "applicants.import",
+            actor=actor,
+            target=f"semester:{semester.id}",
+            detail={
+                "new": summary.new,
+                "updated": summary.updated,
+                "rejected": summary.rejected,
+                "ended_pairs": summary.ended_pairs,
+                "status": status,
+                "encoding": file.encoding,
+                "unknown_columns": len(file.unknown_columns),
+                "imported_by": user_actor(imported_by.id),
+            },
+        )
+    return summary
+
+
+def _add(
+    semester: Semester,
+    records: list[ApplicantRecord],
+    status: str,
+    imported_by: User,
+    notice_version: str,
+    progress: Callable[[int], None] | None,
+) -> None:
+    now = utcnow()
+    taken: set[str] = set()
+    for start in range(0, len(records), CHUNK_ROWS):
+        chunk = records[start : start + CHUNK_ROWS]
+        applicants = []
+        for record in chunk:
+            applicant = Applicant(
+                public_id=_unused_public_id(record.role, taken),
+                semester_id=semester.id,
+                status=status,
+                consent_source=ConsentSource.IMPORT.value,
+                consented_at=now,
+                notice_version=notice_version,
+                language=LANGUAGE_BY_ROLE[record.role],
+                imported_by_id=imported_by.id,
+            )
+            apply_fields(applicant, record)
+            applicants.append(applicant)
+        db.session.add_all(applicants)
+        db.session.flush()
+        if progress is not None:
+            progress(len(chunk))
+
+
+def _unused_public_id(role: str, taken: set[str]) -> str:
+    """Ids are random; within one batch a repeat is made impossible rather than merely unlikely."""
+    while (public_id := new_public_id(role)) in taken:
+        pass
+    taken.add(public_id)
+    return public_id
+
+
+def _update(
+    updates: list[tuple[Applicant, ApplicantRecord]], progress: Callable[[int], None] | None
+) -> None:
+    for applicant, record in updates:
+        apply_fields(applicant, record)
+    db.session.flush()
+    if progress is not None and updates:
+        progress(len(updates))
+
+
+def _times_changed(applicant: Applicant, record: ApplicantRecord) -> bool:
+    return (
+        format_windows(record.windows) != applicant.availability
+        or record.timezone != applicant.timezone
+    )
+
+
+def _active_pairs_of(semester: Semester, ids: set[int]) -> list[Match]:
+    """One query for the whole import: the active pairs of people whose times changed."""
+    return list(
+        db.session.scalars(
+            select(Match)
+            .where(
+                Match.semester_id == semester.id,
+                Match.status.in_([s.value for s in ACTIVE_MATCH_STATUSES]),
+                or_(Match.student_id.in_(ids), Match.tutor_id.in_(ids)),
+            )
+            .order_by(Match.id)
+        )
+    )
+
+
+def _end(pairs: list[Match], actor: str) -> None:
+    """Their common time may be gone, so both people are freed, as after a coordinator's edit."""
+    for match in pairs:
+        match.status = MatchStatus.ENDED.value
+        match.ended_at = utcnow()
+        match.end_reason = TIMES_CHANGED_REASON
+        db.session.flush()
+        record_event(
+            "match.end", actor=actor, target=match.public_id, detail={"cause": TIMES_CHANGED_REASON}
+        )
+
+
+def describe(summary: ImportSummary) -> list[str]:
+    """The summary in plain words, the same on the terminal and the upload page."""
+    would = "would be " if summary.dry_run else ""
+    lines = [
+        f"{summary.new} new applicant{'s' if summary.new != 1 else ''} {would}added "
+        f"as {summary.status}, {summary.updated} already in the semester {would}updated, "
+        f"{summary.rejected} row{'s' if summary.rejected != 1 else ''} rejected."
+    ]
+    if summary.updated:
+        lines.append("Updated applicants keep their status and private link.")
+    if summary.ended_pairs:
+        lines.append(
+            f"{summary.ended_pairs} active pair{'s' if summary.ended_pairs != 1 else ''} {would}ended "
+            "because a person's times or time zone changed; re-run matching for them."
+        )
+    if summary.unknown_columns:
+        names = ", ".join(repr(name) for name in summary.unknown_columns)
+        lines.append(
+            f"Ignored unknown column{'s' if len(summary.unknown_columns) != 1 else ''}: {names}."
+        )
+    if summary.encoding == "cp949":
+        lines.append(
+            'The file was not UTF-8, so it was read as CP949 (Korean Excel\'s "CSV"); '
+            "check that the Hangul names look right."
+        )
+    return lines
