@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from matcher.coordinator import accounts, applicants, audit
+from matcher.coordinator import accounts, applicants, audit, matching
 from matcher.coordinator.forms import ConfirmForm
 from matcher.extensions import db, login_manager
 from matcher.models import Semester, SemesterStatus, UserRole
@@ -22,6 +22,7 @@ blueprint = Blueprint("coordinator", __name__, url_prefix="/dashboard")
 blueprint.register_blueprint(accounts.blueprint)
 blueprint.register_blueprint(applicants.blueprint)
 blueprint.register_blueprint(audit.blueprint)
+blueprint.register_blueprint(matching.blueprint)
 
 DASHBOARD_ROLES = frozenset({UserRole.COORDINATOR.value, UserRole.ADMIN.value})
 

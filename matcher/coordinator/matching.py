@@ -1,0 +1,370 @@
+"""Matching pages: run (preview the diff, then save), proposals, alternatives, why-not, pair actions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, joinedload
+from werkzeug.wrappers import Response
+
+from matcher.coordinator.forms import ConfirmForm
+from matcher.extensions import db
+from matcher.matching.people import Weights
+from matcher.models import (
+    Applicant,
+    ApplicantStatus,
+    Exclusion,
+    Match,
+    MatchRun,
+    Semester,
+)
+from matcher.services.audit import user_actor
+from matcher.services.errors import DomainError
+from matcher.services.matching import (
+    WEIGHT_NAMES,
+    alternatives_for,
+    explain_for,
+    run_matching,
+    weights_from,
+)
+from matcher.services.pairs import (
+    ACTIVE,
+    confirm_all,
+    confirm_pairs,
+    end_pair,
+    exclude_pair,
+    find_person,
+    get_pair,
+    lock_pair,
+    pair_manually,
+    unlock_pair,
+)
+
+blueprint = Blueprint("matching", __name__)
+
+
+def _semester(semester_id: int) -> Semester:
+    semester = db.session.get(Semester, semester_id)
+    if semester is None:
+        abort(404)
+    return semester
+
+
+def _actor() -> str:
+    return user_actor(current_user.id)
+
+
+def _check_csrf() -> None:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+def _back(semester_id: int) -> Response:
+    target = request.form.get("back", "")
+    if target.startswith("/dashboard/") and "//" not in target:
+        return redirect(target)
+    return redirect(url_for(".index", semester_id=semester_id))
+
+
+def _parameters() -> tuple[Weights, int | None, dict[str, str]]:
+    raw = {name: request.form.get(name, "").strip() for name in WEIGHT_NAMES}
+    given = {k: v for k, v in raw.items() if v}
+    minutes_text = request.form.get("session_minutes", "").strip()
+    if minutes_text and not minutes_text.isdigit():
+        raise DomainError("Session length is a whole number of minutes.", field="session_minutes")
+    minutes = int(minutes_text) if minutes_text else None
+    return weights_from(given), minutes, {**raw, "session_minutes": minutes_text}
+
+
+def _pairs(semester: Semester) -> list[Match]:
+    return list(
+        db.session.scalars(
+            select(Match)
+            .options(joinedload(Match.student), joinedload(Match.tutor))
+            .where(Match.semester_id == semester.id, Match.status.in_(ACTIVE))
+            .order_by(Match.status, Match.score.desc(), Match.id)
+        )
+    )
+
+
+@blueprint.get("/semesters/<int:semester_id>/matching")
+def index(semester_id: int) -> str:
+    semester = _semester(semester_id)
+    last_run = db.session.scalars(
+        select(MatchRun).where(MatchRun.semester_id == semester.id).order_by(MatchRun.id.desc())
+    ).first()
+    student, tutor = aliased(Applicant), aliased(Applicant)
+    exclusions = db.session.execute(
+        select(student.public_id, tutor.public_id, Exclusion.reason)
+        .join(student, student.id == Exclusion.student_id)
+        .join(tutor, tutor.id == Exclusion.tutor_id)
+        .where(Exclusion.semester_id == semester.id)
+        .order_by(Exclusion.id)
+    ).all()
+    return render_template(
+        "coordinator/matching.html",
+        semester=semester,
+        pairs=_pairs(semester),
+        last_run=last_run,
+        defaults=asdict(Weights()),
+        values={},
+        exclusions=exclusions,
+        action=ConfirmForm(),
+    )
+
+
+@blueprint.post("/semesters/<int:semester_id>/matching/preview")
+def preview(semester_id: int) -> str | Response:
+    """Run the engine without saving, and show what would change."""
+    semester = _semester(semester_id)
+    _check_csrf()
+    try:
+        weights, minutes, values = _parameters()
+        outcome = run_matching(
+            semester, actor=_actor(), session_minutes=minutes, weights=weights, save=False
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".index", semester_id=semester.id))
+    return render_template(
+        "coordinator/matching_preview.html",
+        semester=semester,
+        plan=outcome.plan,
+        people=outcome.applicants,
+        values=values,
+        action=ConfirmForm(),
+    )
+
+
+@blueprint.post("/semesters/<int:semester_id>/matching/run")
+def save_run(semester_id: int) -> Response:
+    semester = _semester(semester_id)
+    _check_csrf()
+    try:
+        weights, minutes, _values = _parameters()
+        outcome = run_matching(
+            semester,
+            actor=_actor(),
+            user_id=current_user.id,
+            session_minutes=minutes,
+            weights=weights,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        stats = outcome.plan.statistics
+        flash(f"Saved run: {stats.matched} of {stats.students} students matched.", "info")
+    return redirect(url_for(".index", semester_id=semester.id))
+
+
+@blueprint.get("/semesters/<int:semester_id>/matching/unmatched")
+def unmatched(semester_id: int) -> str | Response:
+    """Who a run would leave without a partner, with the engine's reason and what would help."""
+    semester = _semester(semester_id)
+    try:
+        outcome = run_matching(semester, actor=_actor(), save=False)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".index", semester_id=semester.id))
+    return render_template(
+        "coordinator/unmatched.html",
+        semester=semester,
+        plan=outcome.plan,
+        people=outcome.applicants,
+    )
+
+
+@blueprint.get("/semesters/<int:semester_id>/matching/students/<public_id>")
+def student(semester_id: int, public_id: str) -> str:
+    """A student's best alternatives, and "why not?" for any tutor a coordinator names."""
+    semester = _semester(semester_id)
+    person = find_person(semester, public_id, "student")
+    alternatives = alternatives_for(semester, person) if person.status == "approved" else []
+    tutors = _tutors(semester)
+    explanation = None
+    asked = request.args.get("tutor", "").strip()
+    if asked:
+        try:
+            explanation = explain_for(semester, person, find_person(semester, asked, "tutor"))
+        except DomainError as error:
+            flash(error.message, "error")
+    current = db.session.scalars(
+        select(Match).where(Match.student_id == person.id, Match.status.in_(ACTIVE))
+    ).first()
+    return render_template(
+        "coordinator/student_options.html",
+        semester=semester,
+        student=person,
+        current=current,
+        alternatives=alternatives,
+        tutors=tutors,
+        explanation=explanation,
+        asked=asked,
+        action=ConfirmForm(),
+    )
+
+
+def _tutors(semester: Semester) -> dict[str, Applicant]:
+    return {
+        t.public_id: t
+        for t in db.session.scalars(
+            select(Applicant)
+            .where(
+                Applicant.semester_id == semester.id,
+                Applicant.role == "tutor",
+                Applicant.status == ApplicantStatus.APPROVED.value,
+            )
+            .order_by(Applicant.display_name)
+        )
+    }
+
+
+def _version() -> int | None:
+    text = request.form.get("version", "")
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def _pair_action(pair_id: str, act) -> Response:  # type: ignore[no-untyped-def]
+    """Run one pair action; a race or a rule becomes a message, the page reloads either way."""
+    _check_csrf()
+    match = get_pair(pair_id)
+    semester_id = match.semester_id
+    try:
+        message = act(match)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "info")
+    return _back(semester_id)
+
+
+@blueprint.post("/pairs/<pair_id>/lock")
+def lock(pair_id: str) -> Response:
+    return _pair_action(
+        pair_id,
+        lambda m: (
+            f"Locked {lock_pair(m.public_id, _version(), actor=_actor()).public_id}: "
+            "every later run keeps it."
+        ),
+    )
+
+
+@blueprint.post("/pairs/<pair_id>/unlock")
+def unlock(pair_id: str) -> Response:
+    return _pair_action(
+        pair_id,
+        lambda m: f"Unlocked {unlock_pair(m.public_id, _version(), actor=_actor()).public_id}.",
+    )
+
+
+@blueprint.post("/pairs/<pair_id>/end")
+def end(pair_id: str) -> Response:
+    def act(match: Match) -> str:
+        end_pair(match.public_id, _version(), request.form.get("reason", ""), actor=_actor())
+        return (
+            f"Ended {match.public_id}. Both people are free: re-run matching to find them new "
+            "partners (locked and confirmed pairs stay)."
+        )
+
+    return _pair_action(pair_id, act)
+
+
+@blueprint.post("/pairs/<pair_id>/exclude")
+def exclude(pair_id: str) -> Response:
+    def act(match: Match) -> str:
+        exclude_pair(
+            match.student.semester,
+            match.student,
+            match.tutor,
+            request.form.get("reason", ""),
+            actor=_actor(),
+            user_id=current_user.id,
+            pair_version=_version(),
+        )
+        return f"Excluded {match.student.public_id} with {match.tutor.public_id}: never proposed again."
+
+    return _pair_action(pair_id, act)
+
+
+@blueprint.post("/semesters/<int:semester_id>/matching/exclude")
+def exclude_people(semester_id: int) -> Response:
+    semester = _semester(semester_id)
+    _check_csrf()
+    try:
+        student = find_person(semester, request.form.get("student", ""), "student")
+        tutor = find_person(semester, request.form.get("tutor", ""), "tutor")
+        exclude_pair(
+            semester,
+            student,
+            tutor,
+            request.form.get("reason", ""),
+            actor=_actor(),
+            user_id=current_user.id,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Excluded {student.public_id} with {tutor.public_id}.", "info")
+    return _back(semester.id)
+
+
+@blueprint.post("/semesters/<int:semester_id>/matching/manual")
+def manual(semester_id: int) -> Response:
+    semester = _semester(semester_id)
+    _check_csrf()
+    try:
+        student = find_person(semester, request.form.get("student", ""), "student")
+        tutor = find_person(semester, request.form.get("tutor", ""), "tutor")
+        match = pair_manually(
+            semester,
+            student,
+            tutor,
+            actor=_actor(),
+            override=request.form.get("override") == "yes",
+            note=request.form.get("note"),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            f"Paired {student.public_id} with {tutor.public_id} as {match.public_id} (locked).",
+            "info",
+        )
+    return _back(semester.id)
+
+
+@blueprint.post("/semesters/<int:semester_id>/matching/confirm")
+def confirm(semester_id: int) -> Response:
+    """Confirm the ticked pairs (each value is "<pair id>:<version seen>"), or all of them."""
+    semester = _semester(semester_id)
+    _check_csrf()
+    try:
+        if request.form.get("all") == "yes":
+            count = confirm_all(semester, actor=_actor(), user_id=current_user.id)
+        else:
+            chosen = []
+            for value in request.form.getlist("selected"):
+                pair_id, _, version = value.partition(":")
+                chosen.append((pair_id, int(version) if version.isdigit() else None))
+            count = confirm_pairs(chosen, actor=_actor(), user_id=current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            f"Confirmed {count} pair(s). Applicants see their partner on their private page.",
+            "info",
+        )
+    return _back(semester.id)
