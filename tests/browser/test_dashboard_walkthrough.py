@@ -1,0 +1,171 @@
+"""A coordinator's afternoon in a real browser: sign in, approve, match, adjust, confirm, re-match."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from conftest import PersonFields
+from flask import Flask
+from werkzeug.serving import make_server
+
+from matcher.extensions import db
+from matcher.matching.windows import parse_windows
+from matcher.models import Semester
+from matcher.services.applicants import add_applicant
+from matcher.services.users import create_user
+
+from .server import browser, screenshot  # noqa: F401  (browser is a fixture)
+
+PASSWORD = "walkthrough passphrase"
+EMAIL = "walker@example.org"
+
+
+@pytest.fixture
+def dashboard_app(make_app: Callable[..., Flask]) -> Flask:
+    """A semester in matching with pending sign-ups (synthetic people) and one coordinator."""
+    application = make_app(WTF_CSRF_ENABLED=True)
+    with application.app_context():
+        create_user(EMAIL, "Walker", PASSWORD, actor="test")
+        semester = Semester(
+            name="Walkthrough Spring 2027",
+            starts_on=date(2027, 3, 2),
+            ends_on=date(2027, 6, 19),
+            status="matching",
+        )
+        db.session.add(semester)
+        db.session.flush()
+        evening = parse_windows("Mon 19:00-21:00; Wed 19:00-21:00")
+        for n in range(1, 5):
+            for role in ("student", "tutor"):
+                fields = PersonFields(
+                    role=role,
+                    display_name=f"Walk {role.title()} {n}",
+                    email=f"walk-{role}{n}@example.org",
+                    windows=evening,
+                )
+                add_applicant(semester, fields, status="pending", notice_version="test")
+        night = replace(
+            PersonFields(role="student", display_name="Night Owl", email="owl@example.org"),
+            windows=parse_windows("Sun 03:00-04:00"),
+        )
+        add_applicant(semester, night, status="pending", notice_version="test")
+        db.session.commit()
+        db.session.remove()
+    return application
+
+
+@pytest.fixture
+def dashboard_url(dashboard_app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, dashboard_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with dashboard_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.browser
+def test_coordinator_takes_a_semester_from_sign_ups_to_confirmed_pairs(
+    browser,  # noqa: F811
+    dashboard_url: str,
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    # Anonymous visitors are sent to sign in; a wrong password gets the generic message.
+    page.goto(f"{dashboard_url}/dashboard/")
+    assert "/login" in page.url
+    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=password]", "not the password")
+    page.click("button[type=submit]")
+    assert "Sign-in failed" in page.inner_text("#login-error")
+    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#heat-map")
+    screenshot(page, "dashboard-overview")
+
+    # Approve every sign-up from the applicants table.
+    page.click("nav.dashboard-nav >> text=Applicants")
+    page.wait_for_selector("#applicants")
+    for box in page.query_selector_all("input[name=selected]"):
+        box.check()
+    screenshot(page, "dashboard-applicants")
+    page.click("#approve-selected")
+    assert "Approved 9 applicant(s)." in page.inner_text("main")
+
+    # Run matching: preview first, then save.
+    page.click("nav.dashboard-nav >> text=Matching")
+    page.click("#preview-run")
+    assert "4 of 5 students would be matched" in page.inner_text("#preview-summary")
+    screenshot(page, "dashboard-preview")
+    page.click("#save-run")
+    page.wait_for_selector("#pairs")
+    assert page.locator('#pairs tr[data-status="proposed"]').count() == 4
+
+    # Lock one pair, exclude another.
+    first = page.locator('#pairs tr[data-status="proposed"]').nth(0)
+    locked_id = first.get_attribute("id")
+    first.locator("button.lock").click()
+    assert "every later run keeps it" in page.inner_text("main")
+    assert page.locator(f"#{locked_id}").get_attribute("data-status") == "locked"
+    victim = page.locator('#pairs tr[data-status="proposed"]').nth(0)
+    excluded_id = victim.get_attribute("id")
+    victim.locator("input[name=reason]").fill("asked not to be paired")
+    victim.locator("button.exclude").click()
+    assert "never proposed again" in page.inner_text("main")
+    assert page.locator(f"#{excluded_id}").count() == 0
+    screenshot(page, "dashboard-pairs-adjusted")
+
+    # Re-run: the diff is shown before saving; the locked pair is kept.
+    page.click("#preview-run")
+    page.wait_for_selector("#diff")
+    assert page.locator("#diff tr.diff-kept").count() >= 1
+    screenshot(page, "dashboard-rerun-diff")
+    page.click("#save-run")
+    assert page.locator(f"#{locked_id}").get_attribute("data-status") == "locked"
+    assert page.locator("#pairs tbody tr").count() == 4
+
+    # Confirm everything.
+    page.click("#confirm-all")
+    assert "Confirmed 4 pair(s)." in page.inner_text("main")
+    assert page.locator('#pairs tr[data-status="confirmed"]').count() == 4
+    screenshot(page, "dashboard-confirmed")
+
+    # End one match mid-semester and re-match the freed people.
+    ending = page.locator('#pairs tr[data-status="confirmed"]').nth(1)
+    ending.locator("input[name=reason]").fill("student moved to another city")
+    ending.locator("button.end").click()
+    assert "re-run matching" in page.inner_text("main")
+    assert page.locator("#pairs tbody tr").count() == 3
+    page.click("#preview-run")
+    page.click("#save-run")
+    assert page.locator('#pairs tr[data-status="proposed"]').count() == 1
+    assert page.locator('#pairs tr[data-status="confirmed"]').count() == 3
+
+    # The unmatched page explains who is left and why; the audit trail recorded it all.
+    page.click("text=Who is unmatched and why")
+    assert "Night Owl" in page.inner_text("#unmatched")
+    screenshot(page, "dashboard-unmatched")
+    page.click("nav.dashboard-nav >> text=Audit trail")
+    audit = page.inner_text("#audit")
+    for action in ("match.lock", "match.exclude", "match.run", "match.confirm", "match.end"):
+        assert action in audit
+    assert "walk-student1@example.org" not in audit
+    screenshot(page, "dashboard-audit")
+
+    # Signing out ends the session for real.
+    page.click("text=Sign out")
+    page.goto(f"{dashboard_url}/dashboard/")
+    assert "/login" in page.url
+    context.close()
