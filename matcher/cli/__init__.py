@@ -29,6 +29,7 @@ def one_transaction() -> Iterator[None]:
 
 
 def register_commands(app: Flask) -> None:
+    from matcher.cli.applicants import applicants_cli
     from matcher.cli.demo import demo_command
     from matcher.cli.match import match_cli
     from matcher.cli.proposals import propose  # noqa: F401  (adds `match propose`)
@@ -37,7 +38,15 @@ def register_commands(app: Flask) -> None:
     from matcher.cli.semester import semester_cli
     from matcher.cli.users import users_cli
 
-    for command in (semester_cli, users_cli, demo_command, match_cli, roster_cli, purge_command):
+    for command in (
+        semester_cli,
+        users_cli,
+        demo_command,
+        match_cli,
+        roster_cli,
+        purge_command,
+        applicants_cli,
+    ):
         app.cli.add_command(command)
 
 

@@ -86,6 +86,18 @@ def check_can_import(semester: Semester, status: str, imported_by: User) -> None
         raise DomainError("Imports are recorded against an active coordinator account.", field="by")
 
 
+def importer_by_email(email: str) -> User:
+    """The account a command-line import is recorded against (imports must name their coordinator)."""
+    user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    if user is None or not user.active:
+        raise DomainError(
+            f"No active coordinator account has the email {email.strip()!r}; "
+            "create one with `flask users create-coordinator` or name another.",
+            field="by",
+        )
+    return user
+
+
 def import_applicants(
     semester: Semester,
     file: ApplicantFile,
