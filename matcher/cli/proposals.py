@@ -1,4 +1,4 @@
-"""`flask match propose`: run the engine on a semester's approved applicants and store the plan."""
+"""`flask match propose` and `match confirm`: store the engine's plan for a semester, then confirm it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import click
 from matcher.cli import one_transaction
 from matcher.cli.match import match_cli
 from matcher.services.audit import CLI_ACTOR
+from matcher.services.errors import DomainError
 from matcher.services.matching import run_matching
+from matcher.services.pairs import confirm_all, confirm_pairs, get_pair
 from matcher.services.semesters import get_semester
 
 
@@ -48,3 +50,29 @@ def propose(semester_name: str, session_minutes: int | None) -> None:
     for person in unmatched_students:
         click.echo(f"  {person.person_id}: {person.text}")
     click.echo(f"Run {outcome.run.id if outcome.run else '-'} saved.")
+
+
+@match_cli.command("confirm")
+@click.option("--semester", "semester_name", required=True, help="The semester's name.")
+@click.option(
+    "--all", "confirm_everything", is_flag=True, help="Confirm every proposed or locked pair."
+)
+@click.option(
+    "--id", "pair_ids", multiple=True, metavar="PAIR_ID", help="A pair id (P-…); repeatable."
+)
+def confirm(semester_name: str, confirm_everything: bool, pair_ids: tuple[str, ...]) -> None:
+    """Confirm pairs of SEMESTER: all proposed and locked ones, or those named with --id."""
+    if confirm_everything == bool(pair_ids):
+        raise click.UsageError("Give either --all or one or more --id PAIR_ID (not both).")
+    with one_transaction():
+        semester = get_semester(semester_name)
+        if confirm_everything:
+            count = confirm_all(semester, actor=CLI_ACTOR)
+        else:
+            for pair_id in pair_ids:
+                if get_pair(pair_id.strip().upper()).semester_id != semester.id:
+                    raise DomainError(f"Pair {pair_id} is not in semester {semester.name!r}.")
+            count = confirm_pairs(
+                [(pair_id.strip().upper(), None) for pair_id in pair_ids], actor=CLI_ACTOR
+            )
+    click.echo(f"Confirmed {count} pair{'s' if count != 1 else ''} in {semester.name!r}.")

@@ -216,3 +216,42 @@ def test_match_propose_errors(runner) -> None:
         args=["match", "propose", "--semester", "Nope", "--session-minutes", "5"]
     )
     assert result.exit_code != 0 and "--session-minutes" in result.output
+
+
+def test_match_confirm_command(runner, make_semester, make_student, make_tutor) -> None:
+    semester = make_semester(name="Spring 2027")
+    for _ in range(3):
+        make_student(semester)
+        make_tutor(semester)
+    db.session.commit()
+    runner.invoke(args=["match", "propose", "--semester", "Spring 2027"])
+    first, *rest = sorted(m.public_id for m in _matches(semester))
+    result = runner.invoke(args=["match", "confirm", "--semester", "Spring 2027", "--id", first])
+    assert result.exit_code == 0, result.output
+    assert "Confirmed 1 pair" in result.output
+    assert {m.public_id for m in _matches(semester, "confirmed")} == {first}
+    result = runner.invoke(args=["match", "confirm", "--semester", "Spring 2027", "--all"])
+    assert result.exit_code == 0 and "Confirmed 2 pairs" in result.output
+    assert len(_matches(semester, "confirmed")) == 3
+    assert all(m.confirmed_at is not None for m in _matches(semester))
+
+
+def test_match_confirm_errors(runner, make_semester, make_student, make_tutor) -> None:
+    semester = make_semester(name="Spring 2027")
+    other = make_semester(name="Fall 2027")
+    make_student(other)
+    make_tutor(other)
+    db.session.commit()
+    runner.invoke(args=["match", "propose", "--semester", "Fall 2027"])
+    (foreign,) = _matches(other)
+    neither = runner.invoke(args=["match", "confirm", "--semester", "Spring 2027"])
+    assert neither.exit_code != 0 and "--all" in neither.output
+    wrong = runner.invoke(
+        args=["match", "confirm", "--semester", "Spring 2027", "--id", foreign.public_id]
+    )
+    assert wrong.exit_code != 0 and "not in semester" in wrong.output
+    unknown = runner.invoke(args=["match", "confirm", "--semester", "Fall 2027", "--id", "P-NOPE"])
+    assert unknown.exit_code != 0 and "No such pair" in unknown.output
+    nothing = runner.invoke(args=["match", "confirm", "--semester", "Spring 2027", "--all"])
+    assert nothing.exit_code != 0 and "no proposed or locked pair" in nothing.output
+    assert _matches(other, "confirmed") == [] and semester.id
