@@ -151,7 +151,10 @@ def _refusal(error: DomainError, skip_invalid: bool) -> str:
     """The service's message, plus the command-line way round it where there is one."""
     header = any(e.row == 1 for e in getattr(error, "errors", ()))
     if isinstance(error, InvalidRows) and not header and not skip_invalid:
-        return f"{error.message} (--skip-invalid imports only the good rows.)"
+        return (
+            f"{error.message} Fix them and import again, or use --skip-invalid to import the "
+            "good rows and get the others back in a file with a reason for each."
+        )
     return error.message
 
 

@@ -45,9 +45,7 @@ class InvalidRows(DomainError):
         else:
             message = (
                 f"{rows} row{'s' if rows != 1 else ''} of the file "
-                f"{'have' if rows != 1 else 'has'} problems, so nothing was imported. "
-                "Fix them and import the file again, or import only the good rows and get "
-                "the others back in a file of rejected rows."
+                f"{'have' if rows != 1 else 'has'} problems, so nothing was imported."
             )
         super().__init__(message, field="file")
         self.errors = tuple(errors)
@@ -257,9 +255,9 @@ def describe(summary: ImportSummary) -> list[str]:
     """The summary in plain words, the same on the terminal and the upload page."""
     would = "would be " if summary.dry_run else ""
     lines = [
-        f"{summary.new} new applicant{'s' if summary.new != 1 else ''} {would}added "
-        f"as {summary.status}, {summary.updated} already in the semester {would}updated, "
-        f"{summary.rejected} row{'s' if summary.rejected != 1 else ''} rejected."
+        f"{summary.new:,} new applicant{'s' if summary.new != 1 else ''} {would}added "
+        f"as {summary.status}, {summary.updated:,} already in the semester {would}updated, "
+        f"{summary.rejected:,} row{'s' if summary.rejected != 1 else ''} rejected."
     ]
     if summary.updated:
         lines.append("Updated applicants keep their status and private link.")
