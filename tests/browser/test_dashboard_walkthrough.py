@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from conftest import PersonFields
@@ -18,7 +19,7 @@ from matcher.models import Semester
 from matcher.services.applicants import add_applicant
 from matcher.services.users import create_user
 
-from .server import browser, screenshot  # noqa: F401  (browser is a fixture)
+from .server import CHROMIUM, CHROMIUM_ARGS, screenshot
 
 PASSWORD = "walkthrough passphrase"
 EMAIL = "walker@example.org"
@@ -73,11 +74,50 @@ def dashboard_url(dashboard_app: Flask) -> Iterator[str]:
             db.engine.dispose()
 
 
+def in_own_chromium(walk: Callable[[object], None]) -> None:
+    """Run `walk(browser)` in a thread with its own Playwright.
+
+    Playwright's sync API allows one instance per thread; the sign-up tests keep a
+    session-wide one on the main thread, so this walk-through takes a thread of its own and
+    works whichever order the tests run in.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make browser-deps)")
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+                )
+                try:
+                    walk(browser)
+                finally:
+                    browser.close()
+        except BaseException as error:  # re-raised on the test's thread below
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=300)
+    assert not thread.is_alive(), "the browser walk-through hung"
+    if failures:
+        raise failures[0]
+
+
 @pytest.mark.browser
 def test_coordinator_takes_a_semester_from_sign_ups_to_confirmed_pairs(
-    browser,  # noqa: F811
     dashboard_url: str,
 ) -> None:
+    in_own_chromium(lambda browser: walk_through(browser, dashboard_url))
+
+
+def walk_through(browser, dashboard_url: str) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -88,7 +128,7 @@ def test_coordinator_takes_a_semester_from_sign_ups_to_confirmed_pairs(
     page.fill("input[name=email]", EMAIL)
     page.fill("input[name=password]", "not the password")
     page.click("button[type=submit]")
-    assert "Sign-in failed" in page.inner_text("#login-error")
+    expect(page.locator("#login-error")).to_contain_text("Sign-in failed")
     page.fill("input[name=email]", EMAIL)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
@@ -102,60 +142,60 @@ def test_coordinator_takes_a_semester_from_sign_ups_to_confirmed_pairs(
         box.check()
     screenshot(page, "dashboard-applicants")
     page.click("#approve-selected")
-    assert "Approved 9 applicant(s)." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Approved 9 applicant(s).")
 
     # Run matching: preview first, then save.
     page.click("nav.dashboard-nav >> text=Matching")
     page.click("#preview-run")
-    assert "4 of 5 students would be matched" in page.inner_text("#preview-summary")
+    expect(page.locator("#preview-summary")).to_contain_text("4 of 5 students would be matched")
     screenshot(page, "dashboard-preview")
     page.click("#save-run")
     page.wait_for_selector("#pairs")
-    assert page.locator('#pairs tr[data-status="proposed"]').count() == 4
+    expect(page.locator('#pairs tr[data-status="proposed"]')).to_have_count(4)
 
     # Lock one pair, exclude another.
     first = page.locator('#pairs tr[data-status="proposed"]').nth(0)
     locked_id = first.get_attribute("id")
     first.locator("button.lock").click()
-    assert "every later run keeps it" in page.inner_text("main")
-    assert page.locator(f"#{locked_id}").get_attribute("data-status") == "locked"
+    expect(page.locator("main")).to_contain_text("every later run keeps it")
+    expect(page.locator(f"#{locked_id}")).to_have_attribute("data-status", "locked")
     victim = page.locator('#pairs tr[data-status="proposed"]').nth(0)
     excluded_id = victim.get_attribute("id")
     victim.locator("input[name=reason]").fill("asked not to be paired")
     victim.locator("button.exclude").click()
-    assert "never proposed again" in page.inner_text("main")
-    assert page.locator(f"#{excluded_id}").count() == 0
+    expect(page.locator("main")).to_contain_text("never proposed again")
+    expect(page.locator(f"#{excluded_id}")).to_have_count(0)
     screenshot(page, "dashboard-pairs-adjusted")
 
     # Re-run: the diff is shown before saving; the locked pair is kept.
     page.click("#preview-run")
     page.wait_for_selector("#diff")
-    assert page.locator("#diff tr.diff-kept").count() >= 1
+    expect(page.locator("#diff tr.diff-kept").first).to_be_visible()
     screenshot(page, "dashboard-rerun-diff")
     page.click("#save-run")
-    assert page.locator(f"#{locked_id}").get_attribute("data-status") == "locked"
-    assert page.locator("#pairs tbody tr").count() == 4
+    expect(page.locator(f"#{locked_id}")).to_have_attribute("data-status", "locked")
+    expect(page.locator("#pairs tbody tr")).to_have_count(4)
 
     # Confirm everything.
     page.click("#confirm-all")
-    assert "Confirmed 4 pair(s)." in page.inner_text("main")
-    assert page.locator('#pairs tr[data-status="confirmed"]').count() == 4
+    expect(page.locator("main")).to_contain_text("Confirmed 4 pair(s).")
+    expect(page.locator('#pairs tr[data-status="confirmed"]')).to_have_count(4)
     screenshot(page, "dashboard-confirmed")
 
     # End one match mid-semester and re-match the freed people.
     ending = page.locator('#pairs tr[data-status="confirmed"]').nth(1)
     ending.locator("input[name=reason]").fill("student moved to another city")
     ending.locator("button.end").click()
-    assert "re-run matching" in page.inner_text("main")
-    assert page.locator("#pairs tbody tr").count() == 3
+    expect(page.locator("main")).to_contain_text("re-run matching")
+    expect(page.locator("#pairs tbody tr")).to_have_count(3)
     page.click("#preview-run")
     page.click("#save-run")
-    assert page.locator('#pairs tr[data-status="proposed"]').count() == 1
-    assert page.locator('#pairs tr[data-status="confirmed"]').count() == 3
+    expect(page.locator('#pairs tr[data-status="proposed"]')).to_have_count(1)
+    expect(page.locator('#pairs tr[data-status="confirmed"]')).to_have_count(3)
 
     # The unmatched page explains who is left and why; the audit trail recorded it all.
     page.click("text=Who is unmatched and why")
-    assert "Night Owl" in page.inner_text("#unmatched")
+    expect(page.locator("#unmatched")).to_contain_text("Night Owl")
     screenshot(page, "dashboard-unmatched")
     page.click("nav.dashboard-nav >> text=Audit trail")
     audit = page.inner_text("#audit")
@@ -166,6 +206,7 @@ def test_coordinator_takes_a_semester_from_sign_ups_to_confirmed_pairs(
 
     # Signing out ends the session for real.
     page.click("text=Sign out")
+    page.wait_for_url("**/login")
     page.goto(f"{dashboard_url}/dashboard/")
     assert "/login" in page.url
     context.close()
