@@ -1,0 +1,269 @@
+"""The dashboard's upload page: check a spreadsheet of sign-ups, preview, then import it."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, render_template, request, session
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, HiddenField, RadioField
+
+from matcher.applicant_file import ApplicantFile, ApplicantFileError, read_applicant_file
+from matcher.coordinator.views import blueprint, get_semester_or_404
+from matcher.extensions import db
+from matcher.models import Semester
+from matcher.services.audit import user_actor
+from matcher.services.errors import DomainError
+from matcher.services.importing import ImportSummary, InvalidRows, describe, import_applicants
+
+SESSION_KEY = "staged_import"
+STAGED_SECONDS = 3600  # an upload left unconfirmed is deleted after this long
+SHOWN_ROWS = 1000  # a page listing more rows than this helps nobody; the count says the rest
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "Spreadsheet (.csv or .xlsx)",
+        validators=[
+            FileRequired("Choose a .csv or .xlsx file."),
+            FileAllowed(["csv", "xlsx"], "Only .csv and .xlsx files can be imported."),
+        ],
+    )
+    status = RadioField(
+        "New applicants are",
+        choices=[
+            ("approved", "approved (a list you have already screened)"),
+            ("pending", "pending (you will review them here)"),
+        ],
+        default="approved",
+    )
+    skip_invalid = BooleanField("Import the good rows even if some rows have problems")
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField()
+
+
+@dataclass(frozen=True)
+class ShownRow:
+    """A rejected row as the page shows it: where it is, who it is, and what is wrong."""
+
+    row: int
+    name: str
+    email: str
+    problems: tuple[str, ...]
+
+
+def _shown_rows(result: ApplicantFile) -> list[ShownRow]:
+    columns = [cell.strip().lower() for cell in result.header]
+
+    def cell(cells: tuple[str, ...], name: str) -> str:
+        index = columns.index(name) if name in columns else len(cells)
+        return cells[index] if index < len(cells) else ""
+
+    return [
+        ShownRow(
+            raw.row,
+            cell(raw.cells, "display_name")[:80],
+            cell(raw.cells, "email")[:254],
+            tuple(
+                f"{e.column}: {e.message}" if e.column else e.message
+                for e in result.errors_for(raw.row)
+            ),
+        )
+        for raw in result.rejected[:SHOWN_ROWS]
+    ]
+
+
+def _page(semester: Semester, status_code: int = 200, **context: object) -> tuple[str, int]:
+    # formdata=None: never read the request body here (it may be the one refused as too large).
+    context.setdefault("form", UploadForm(formdata=None))
+    html = render_template(
+        "coordinator/import.html",
+        semester=semester,
+        limit_mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024),
+        shown_limit=SHOWN_ROWS,
+        **context,
+    )
+    return html, status_code
+
+
+def _staging_folder() -> Path:
+    """Uploads wait here between preview and confirm: owner-only, swept after an hour."""
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    cutoff = time.time() - STAGED_SECONDS
+    for old in folder.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    return folder
+
+
+def _stage(data: bytes) -> str:
+    token = secrets.token_urlsafe(24)
+    descriptor = os.open(_staging_folder() / token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+    return token
+
+
+def _unstage(token: str) -> bytes | None:
+    """The staged bytes, deleted as they are read: an upload is imported at most once."""
+    path = _staging_folder() / token
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    path.unlink(missing_ok=True)
+    return data
+
+
+def _read(semester: Semester, form: UploadForm) -> tuple[str, int]:
+    upload = form.file.data
+    data = upload.read()
+    filename = upload.filename or ""
+    try:
+        result = read_applicant_file(
+            data, filename, max_bytes=current_app.config["IMPORT_MAX_BYTES"]
+        )
+    except ApplicantFileError as error:
+        return _page(semester, 400, form=form, file_error=str(error))
+    status, skip_invalid = form.status.data, bool(form.skip_invalid.data)
+    try:
+        summary = _import(semester, result, status, skip_invalid, dry_run=True)
+    except InvalidRows as invalid:
+        return _page(
+            semester,
+            422,
+            form=form,
+            result=result,
+            refusal=invalid.message,
+            rows=_shown_rows(result),
+            header_errors=_header_errors(invalid),
+        )
+    except DomainError as error:
+        return _page(semester, 422, form=form, file_error=error.message)
+    finally:
+        db.session.rollback()
+    token = _stage(data)
+    session[SESSION_KEY] = {
+        "token": token,
+        "semester_id": semester.id,
+        "filename": filename[:200],
+        "status": status,
+        "skip_invalid": skip_invalid,
+    }
+    return _page(
+        semester,
+        form=form,
+        result=result,
+        summary=summary,
+        lines=describe(summary),
+        rows=_shown_rows(result),
+        confirm=ConfirmImportForm(token=token),
+        filename=filename,
+    )
+
+
+def _header_errors(invalid: InvalidRows) -> list[str]:
+    return [str(error) for error in invalid.errors if error.row == 1]
+
+
+def _import(
+    semester: Semester, result: ApplicantFile, status: str, skip_invalid: bool, *, dry_run: bool
+) -> ImportSummary:
+    return import_applicants(
+        semester,
+        result,
+        status=status,
+        imported_by=current_user._get_current_object(),
+        notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+        actor=user_actor(current_user.id),
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+    )
+
+
+@blueprint.route("/semesters/<int:semester_id>/import", methods=["GET", "POST"])
+def import_applicants_page(semester_id: int) -> tuple[str, int]:
+    """Upload → preview (a dry run, errors next to their rows) → confirm."""
+    semester = get_semester_or_404(semester_id)
+    form = UploadForm()
+    if request.method == "POST" and form.validate_on_submit():
+        return _read(semester, form)
+    return _page(semester, 400 if form.errors else 200, form=form)
+
+
+@blueprint.post("/semesters/<int:semester_id>/import/confirm")
+def confirm_import(semester_id: int) -> tuple[str, int]:
+    """Import the previewed upload, checked again: the semester may have changed meanwhile."""
+    semester = get_semester_or_404(semester_id)
+    confirm = ConfirmImportForm()
+    staged = session.pop(SESSION_KEY, None) or {}
+    token = confirm.token.data or ""
+    if (
+        not confirm.validate_on_submit()
+        or not _TOKEN.match(token)
+        or staged.get("token") != token
+        or staged.get("semester_id") != semester.id
+    ):
+        return _page(semester, 409, file_error=_EXPIRED)
+    data = _unstage(token)
+    if data is None:
+        return _page(semester, 409, file_error=_EXPIRED)
+    try:
+        result = read_applicant_file(
+            data, staged["filename"], max_bytes=current_app.config["IMPORT_MAX_BYTES"]
+        )
+        summary = _import(semester, result, staged["status"], staged["skip_invalid"], dry_run=False)
+    except (ApplicantFileError, DomainError) as error:
+        db.session.rollback()
+        return _page(semester, 422, file_error=str(getattr(error, "message", error)))
+    db.session.commit()
+    return _page(
+        semester,
+        result=result,
+        summary=summary,
+        lines=describe(summary),
+        rows=_shown_rows(result),
+        done=True,
+        filename=staged["filename"],
+    )
+
+
+@blueprint.post("/semesters/<int:semester_id>/import/cancel")
+def cancel_import(semester_id: int) -> tuple[str, int]:
+    semester = get_semester_or_404(semester_id)
+    confirm = ConfirmImportForm()
+    staged = session.pop(SESSION_KEY, None) or {}
+    if confirm.validate_on_submit() and staged.get("token") == confirm.token.data:
+        _unstage(staged["token"])
+    return _page(semester, cancelled=True)
+
+
+_EXPIRED = "This upload was already imported, cancelled or has expired. Upload the file again."
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def upload_too_large(_error: RequestEntityTooLarge) -> tuple[str, int] | Response:
+    """A file far over the limit is refused by the server before any view runs; say so plainly."""
+    semester_id = (request.view_args or {}).get("semester_id")
+    if request.endpoint == "coordinator.import_applicants_page" and semester_id is not None:
+        semester = get_semester_or_404(semester_id)
+        limit = current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024)
+        return _page(
+            semester,
+            413,
+            file_error=f"The file is larger than {limit} MB. Split it into smaller files.",
+        )
+    return render_template("intake/error.html", code=413), 413
