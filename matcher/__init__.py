@@ -21,6 +21,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -38,6 +39,12 @@ def load_config(app: Flask, config: Mapping[str, Any] | type | None) -> None:
             app.config.from_mapping(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     resolve_secrets(app.config, app.instance_path)
+
+
+def register_security(app: Flask) -> None:
+    from matcher.security import register
+
+    register(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -65,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(intake)
     app.register_blueprint(auth)
+    import matcher.coordinator.imports  # noqa: F401  (adds the upload routes)
     app.register_blueprint(coordinator)
 
 
