@@ -159,7 +159,8 @@ def _read(semester: Semester, form: UploadForm) -> tuple[str, int]:
     session[SESSION_KEY] = {
         "token": token,
         "semester_id": semester.id,
-        "filename": filename[:200],
+        # Only the type: the file's own name stays out of the (signed, not encrypted) cookie.
+        "filename": "upload.xlsx" if filename.lower().endswith(".xlsx") else "upload.csv",
         "status": status,
         "skip_invalid": skip_invalid,
     }
@@ -237,7 +238,6 @@ def confirm_import(semester_id: int) -> tuple[str, int]:
         lines=describe(summary),
         rows=_shown_rows(result),
         done=True,
-        filename=staged["filename"],
     )
 
 
