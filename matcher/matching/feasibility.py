@@ -30,6 +30,7 @@ class Side:
     free: np.ndarray  # bool (keys, weeks * cells_per_week)
     groups: tuple[np.ndarray, ...]  # key indices per zone
     classes: tuple[tuple[int, ...], ...]  # per group, per week: pattern class
+    tail: np.ndarray | None = None  # bool (keys, session_cells): free cells after the last week
 
 
 def build_side(cal: Calendar, people: Sequence[Person]) -> Side:
@@ -42,6 +43,7 @@ def build_side(cal: Calendar, people: Sequence[Person]) -> Side:
     n_starts = cal.weeks * cal.cells_per_week
     starts = np.zeros((len(keys), n_starts), dtype=bool)
     free_in_weeks = np.zeros((len(keys), n_starts), dtype=bool)
+    tail = np.zeros((len(keys), cal.cells - n_starts), dtype=bool)
     by_zone: dict[str, list[int]] = {}
     for k, (zone, _) in enumerate(keys):
         by_zone.setdefault(zone, []).append(k)
@@ -53,6 +55,7 @@ def build_side(cal: Calendar, people: Sequence[Person]) -> Side:
             free = free_cells(cal, zone, [keys[k][1] for k in chunk])
             starts[chunk] = valid_starts(free, cal)
             free_in_weeks[chunk] = free[:, :n_starts]
+            tail[chunk] = free[:, n_starts:]
         shape = (len(members), cal.weeks, cal.cells_per_week)
         weekly, weekly_free = starts[members].reshape(shape), free_in_weeks[members].reshape(shape)
         seen: dict[bytes, int] = {}
@@ -63,7 +66,7 @@ def build_side(cal: Calendar, people: Sequence[Person]) -> Side:
             )
         )
         groups.append(members)
-    return Side(key_of_person, keys, starts, free_in_weeks, tuple(groups), tuple(classes))
+    return Side(key_of_person, keys, starts, free_in_weeks, tuple(groups), tuple(classes), tail)
 
 
 def side_from_free(cal: Calendar, free: np.ndarray) -> Side:

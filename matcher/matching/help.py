@@ -3,41 +3,106 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
 from matcher.matching.context import Context, problem_calendar
 from matcher.matching.explain import clock_changes_between
-from matcher.matching.feasibility import build_side, side_from_free, time_counts
+from matcher.matching.feasibility import _weekly_product, build_side, time_counts
 from matcher.matching.people import Help, Unmatched
-from matcher.matching.slots import free_cells
+from matcher.matching.slots import Calendar, free_cells, valid_starts
 from matcher.matching.windows import WeeklyWindow, format_windows
 
-HELP_LIMIT = 25  # unmatched students whose extra-hour search runs (168 variants each)
 SHORT_SESSION = 45
+HOURS = 168
+_ROWS = 1024  # masks per valid_starts batch: bounds its int32 scratch array
 
 
-def _weekly_partial(ctx: Context, rows: list[int]) -> np.ndarray:
-    """Per student row and tutor: which weeks have a common session: bool (rows, tutors, weeks)."""
-    cal, side = ctx.cal, ctx.tutor_side
+@dataclass(frozen=True)
+class _Group:
+    """One tutor zone: the weeks that look alike to the analysed students (a "combo" of their
+    pattern and the zone's), and per combo whether each (student, tutor) shares a session."""
+
+    tutors: np.ndarray  # tutor person indices
+    combo: np.ndarray  # (weeks,) combo index of each week
+    reps: tuple[int, ...]  # a representative week per combo
+    ok: np.ndarray  # bool (students, tutors, combos)
+
+
+def _ids(chunks: list[bytes]) -> np.ndarray:
+    seen: dict[bytes, int] = {}
+    return np.array([seen.setdefault(c, len(seen)) for c in chunks], dtype=np.int64)
+
+
+def _week_classes(cal: Calendar, starts: np.ndarray, extra: np.ndarray | None = None):
     cpw = cal.cells_per_week
-    s_starts = ctx.student_side.starts[ctx.student_side.key_of_person[rows]]
-    out = np.zeros((len(rows), len(side.keys), cal.weeks), dtype=bool)
-    for w in range(cal.weeks):
-        s_w = s_starts[:, w * cpw : (w + 1) * cpw].astype(np.float32)
-        t_w = side.starts[:, w * cpw : (w + 1) * cpw].astype(np.float32)
-        out[:, :, w] = (s_w @ t_w.T) > 0
-    return out[:, side.key_of_person, :]
+    return _ids(
+        [
+            starts[:, w * cpw : (w + 1) * cpw].tobytes()
+            + (b"" if extra is None else extra[:, w].tobytes())
+            for w in range(cal.weeks)
+        ]
+    )
 
 
-def _dst_detail(ctx: Context, rows: list[int]) -> dict[int, str]:
+def _groups(
+    cal, s_starts, s_class, t_starts, key_of_person, groups, classes, known=None
+) -> list[_Group]:
+    """Common session starts week by week, once per combo of week classes.
+
+    All tutor zones needing the same week share one matrix product. A zone whose weeks all
+    look alike takes ``known`` (time-feasible in every week, students × tutors) if given.
+    """
+    cpw, out, todo = cal.cells_per_week, [], {}
+    for keys, t_class in zip(groups, classes, strict=True):
+        pairs = list(zip(s_class.tolist(), t_class, strict=True))
+        combos: dict[tuple[int, int], int] = {}
+        combo = np.array([combos.setdefault(p, len(combos)) for p in pairs], dtype=np.int64)
+        reps = tuple(pairs.index(p) for p in combos)
+        persons = np.flatnonzero(np.isin(key_of_person, keys))
+        ok = np.empty((len(s_starts), len(persons), len(reps)), dtype=bool)
+        if known is not None and len(reps) == 1:
+            ok[:, :, 0] = known[:, persons]
+        else:
+            col = np.searchsorted(keys, key_of_person[persons])
+            for q, w in enumerate(reps):
+                todo.setdefault(w, []).append((keys, col, ok, q))
+        out.append(_Group(persons, combo, reps, ok))
+    for w, parts in todo.items():
+        week = slice(w * cpw, (w + 1) * cpw)
+        s_rows = s_starts[:, week]
+        t_keys = np.concatenate([keys for keys, *_ in parts])
+        product = _weekly_product(s_rows, t_starts[t_keys, week]) > 0
+        at = 0
+        for keys, col, ok, q in parts:
+            ok[:, :, q] = product[:, at + col]
+            at += len(keys)
+    return out
+
+
+def _starts(cal: Calendar, free: np.ndarray) -> np.ndarray:
+    """Session start cells (as :func:`valid_starts`), by shifted ANDs: cheaper for short sessions."""
+    n, k = cal.weeks * cal.cells_per_week, cal.session_cells
+    if k > 8:
+        out = np.empty((len(free), n), dtype=bool)
+        for lo in range(0, len(free), _ROWS):
+            out[lo : lo + _ROWS] = valid_starts(free[lo : lo + _ROWS], cal)
+        return out
+    out = free[:, :n].copy()
+    for m in range(1, k):
+        out &= free[:, m : m + n]
+    return out
+
+
+def _dst_detail(ctx: Context, rows: list[int], groups: list[_Group]) -> dict[int, str]:
     """For students with no tutor in every week: tutors lost only in some weeks, and why."""
-    if not rows:
-        return {}
-    weekly = _weekly_partial(ctx, rows)
     out = {}
     for n, i in enumerate(rows):
-        ok = weekly[n] & ctx.allowed[i][:, None]
+        ok = np.zeros((len(ctx.tutors), ctx.cal.weeks), dtype=bool)
+        for g in groups:
+            ok[g.tutors] = g.ok[n][:, g.combo]
+        ok &= ctx.allowed[i][:, None]
         partial = ok.any(axis=1) & ~ok.all(axis=1)
         if not partial.any():
             continue
@@ -57,85 +122,217 @@ def _dst_detail(ctx: Context, rows: list[int]) -> dict[int, str]:
     return out
 
 
-def _short_session_counts(ctx: Context, rows: list[int]) -> np.ndarray:
-    cal = problem_calendar(ctx.problem, SHORT_SESSION)
-    students = [ctx.students[i] for i in rows]
-    s_side, t_side = build_side(cal, students), build_side(cal, ctx.tutors)
-    counts = time_counts(cal, s_side, t_side)[0][np.ix_(s_side.key_of_person, t_side.key_of_person)]
-    return ((counts > 0) & ctx.allowed[rows]).sum(axis=1)
+def _short_session_counts(ctx: Context, rows: list[int], free: np.ndarray) -> np.ndarray:
+    """Tutors (allowed by the other rules) sharing a 45-minute session in every week.
 
-
-def _best_extra_hours(ctx: Context, rows: list[int]) -> dict[int, tuple[str | None, int]]:
-    """For each student row: the Seoul hour of the week that, added to their availability,
-    opens the most tutors (earliest such hour on ties), and how many it opens.
-
-    Seoul keeps one offset, so a Seoul hour is the same cells every week: each (student, hour)
-    variant is the student's free mask OR that hour's cells, all checked in one batch.
+    The 45-minute grid refines the session's grid, so everyone's free cells are the same cells
+    split in ``ratio``; only the start masks are recomputed.
     """
-    out: dict[int, tuple[str | None, int]] = dict.fromkeys(rows, (None, 0))
-    if not rows:
-        return out
-    cal = ctx.cal
-    per_hour, cpw = 60 // cal.step, cal.cells_per_week
-    hour_cells = np.zeros((168, cal.cells), dtype=bool)
-    for h in range(168):
-        for w in range(cal.weeks + 1):
-            lo = w * cpw + h * per_hour
-            hour_cells[h, lo : lo + per_hour] = True
-    hour_cells = hour_cells[:, : cal.cells]
-    owners, hours, masks = [], [], []
-    for i in rows:
-        student = ctx.students[i]
-        free = free_cells(cal, student.timezone, [student.windows])[0]
-        variant = free[None, :] | hour_cells
-        useful = np.flatnonzero((variant != free[None, :]).any(axis=1))
-        owners += [i] * len(useful)
-        hours += useful.tolist()
-        masks.append(variant[useful])
-    if not owners:
-        return out
-    side = side_from_free(cal, np.concatenate(masks))
-    counts = time_counts(cal, side, ctx.tutor_side)[0][:, ctx.tutor_side.key_of_person]
-    owner = np.asarray(owners)
-    fits = ((counts > 0) & ctx.allowed[owner]).sum(axis=1)
-    opened = fits - ctx.feasible[owner].sum(axis=1)
-    for i in rows:
-        mine = np.flatnonzero(owner == i)
-        if len(mine):
-            best = mine[int(np.argmax(opened[mine]))]  # first maximum: earliest hour
-            if opened[best] > 0:
-                label = format_windows([WeeklyWindow(hours[best] * 60, 60)])
-                out[i] = (label, int(opened[best]))
+    if ctx.cal.step == 30 and ctx.cal.session_minutes == 60:
+        # Common time is whole half hours: 45 minutes in it always cover two of them.
+        return ctx.feasible[rows].sum(axis=1)
+    cal, side = problem_calendar(ctx.problem, SHORT_SESSION), ctx.tutor_side
+    if ctx.cal.step % cal.step or ctx.cal.session_minutes < SHORT_SESSION:
+        students = [ctx.students[i] for i in rows]
+        s_side, t_side = build_side(cal, students), build_side(cal, ctx.tutors)
+        counts = time_counts(cal, s_side, t_side)[0]
+        counts = counts[np.ix_(s_side.key_of_person, t_side.key_of_person)]
+        return ((counts > 0) & ctx.allowed[rows]).sum(axis=1)
+    ratio = ctx.cal.step // cal.step
+    t_free = np.concatenate([side.free, side.tail], axis=1)
+    if ratio > 1:
+        t_free, free = np.repeat(t_free, ratio, axis=1), np.repeat(free, ratio, axis=1)
+    t_starts, s_starts = _starts(cal, t_free[:, : cal.cells]), _starts(cal, free[:, : cal.cells])
+    classes = [tuple(_week_classes(cal, t_starts[keys]).tolist()) for keys in side.groups]
+    s_class = _week_classes(cal, s_starts)
+    fits = ctx.allowed[rows].copy()
+    for g in _groups(cal, s_starts, s_class, t_starts, side.key_of_person, side.groups, classes):
+        fits[:, g.tutors] &= g.ok.all(axis=2)
+    return fits.sum(axis=1)
+
+
+def _hour_intervals(cal: Calendar, free: np.ndarray) -> np.ndarray:
+    """The session starts a student gets by adding Seoul hour ``h``, per week and hour, coded.
+
+    They lie among the ``r = per_hour + k - 1`` cells from ``k - 1`` before the hour (``k``:
+    session cells); position ``t`` is start ``w * cpw + (h * per_hour + t - k + 1) mod cpw``,
+    so positions before Monday 00:00 wrap to the week's end and come from the next week's
+    hour (Seoul keeps one offset: the hour is the same cells every week). A start needs the
+    student free on its cells outside the hour, so each occurrence gives one interval
+    ``[k - 1 - a, per_hour - 1 + b]`` of positions, ``a`` and ``b`` being the free runs just
+    before and after the hour (capped at ``k - 1``). The code packs a week's two intervals.
+    """
+    k, ph, cpw, weeks = cal.session_cells, 60 // cal.step, cal.cells_per_week, cal.weeks
+    r, n = ph + k - 1, len(free)
+    prefix = np.zeros((n, cal.cells + 1), dtype=np.int32)
+    np.cumsum(free, axis=1, out=prefix[:, 1:])
+    h0 = (np.arange(weeks + 1)[:, None] * cpw + np.arange(HOURS)[None, :] * ph).ravel()
+    a = np.zeros((n, len(h0)), dtype=np.int64)
+    b = np.zeros((n, len(h0)), dtype=np.int64)
+    for m in range(1, k):
+        lo, hi = h0 - m, h0 + ph + m
+        a += (
+            (prefix[:, np.clip(h0, 0, cal.cells)] - prefix[:, np.clip(lo, 0, cal.cells)]) == m
+        ) & (lo >= 0)
+        top = np.clip(hi, 0, cal.cells)
+        b += ((prefix[:, top] - prefix[:, np.clip(h0 + ph, 0, cal.cells)]) == m) & (hi <= cal.cells)
+    a, b = a.reshape(n, weeks + 1, HOURS), b.reshape(n, weeks + 1, HOURS)
+    first = np.maximum(0, k - 1 - np.arange(HOURS) * ph)  # positions before it wrap
+    lo1 = np.maximum(first, k - 1 - a[:, :weeks])
+    hi1 = np.minimum(r - 1, ph - 1 + b[:, :weeks])
+    lo2 = k - 1 - a[:, 1:]
+    hi2 = np.minimum(first - 1, ph - 1 + b[:, 1:])
+    e1, e2 = lo1 > hi1, lo2 > hi2
+    lo1[e1], hi1[e1], lo2[e2], hi2[e2] = 0, -1, 0, -1
+    base = r + 1
+    return ((lo1 * base + hi1 + 1) * base + lo2) * base + hi2 + 1
+
+
+def _hits(cal: Calendar, starts: np.ndarray, week: int) -> np.ndarray:
+    """Per tutor and hour: running count of starts over the r positions: (tutors, 168, r+1)."""
+    k, ph, cpw = cal.session_cells, 60 // cal.step, cal.cells_per_week
+    t = np.arange(ph + k - 1)
+    cells = week * cpw + (np.arange(HOURS)[:, None] * ph + t[None, :] - k + 1) % cpw
+    out = np.zeros((len(starts), HOURS, len(t) + 1), dtype=np.int16)
+    np.cumsum(starts[:, cells], axis=2, out=out[:, :, 1:])
     return out
 
 
-def add_help(ctx: Context, unmatched: list[Unmatched]) -> list[Unmatched]:
-    """Attach clock-change details and "what would help" to unmatched students.
+def _hit(running: np.ndarray, cols: np.ndarray, hours: np.ndarray, code: int, base: int):
+    """Whether each tutor (``cols``) can start in the coded intervals at each of ``hours``."""
+    code, hi2 = divmod(code, base)
+    code, lo2 = divmod(code, base)
+    lo1, hi1 = divmod(code, base)
+    c, h = cols[:, None], hours[None, :]
+    out = running[c, h, hi1] > running[c, h, lo1]
+    if hi2 > lo2:
+        out |= running[c, h, hi2] > running[c, h, lo2]
+    return out
 
-    The extra-hour search runs for the first :data:`HELP_LIMIT` unmatched students by id, to
-    keep large runs fast; the others get the 45-minute count only.
+
+def _kinds(codes: np.ndarray, weeks: tuple[int, ...]) -> list[tuple[list[int], np.ndarray]]:
+    """Group the (student, hour) cells by their codes in the given weeks: per distinct tuple of
+    codes, the codes and a bool (students, 168) mask of where it occurs."""
+    ids = [np.unique(codes[:, w], return_inverse=True) for w in weeks]
+    joint = np.zeros(codes.shape[0] * HOURS, dtype=np.int64)
+    for values, inverse in ids:
+        joint = joint * len(values) + inverse.ravel()
+    kinds, inverse = np.unique(joint, return_inverse=True)
+    inverse = inverse.reshape(codes.shape[0], HOURS)
+    out = []
+    for n, kind in enumerate(kinds.tolist()):
+        tup = []
+        for values, _ in reversed(ids):
+            kind, at = divmod(kind, len(values))
+            tup.append(int(values[at]))
+        out.append((tup[::-1], inverse == n))
+    return out
+
+
+def _layout(codes: np.ndarray, weeks: tuple[int, ...], classes: tuple[int, ...]):
+    """The kinds of (student, hour) cells, most common first, each with its hours and cells
+    as (student, hour, column in the hours) arrays."""
+    out = []
+    for kind, sel in sorted(_kinds(codes, weeks), key=lambda ks: -int(ks[1].sum())):
+        hours = np.flatnonzero(sel.any(axis=0))
+        si, hi = np.nonzero(sel)
+        rank = np.cumsum(sel.any(axis=0)) - 1
+        out.append((dict(zip(classes, kind, strict=True)), hours, sel, si, hi, rank[hi]))
+    return out
+
+
+def _extra_hour_counts(ctx: Context, rows: list[int], free: np.ndarray) -> np.ndarray:
+    """Tutors each Seoul hour would open, per student: int (students, 168).
+
+    A tutor opens when the rules allow the pair, it fails some week today, and in every such
+    week the tutor can start a session at one of the starts the hour gives. Students and weeks
+    with the same starts share work; the tutor sum is a matrix product per pattern.
     """
+    cal, side = ctx.cal, ctx.tutor_side
+    codes = _hour_intervals(cal, free)
+    base = 60 // cal.step + cal.session_cells
+    s_starts = ctx.student_side.starts[ctx.student_side.key_of_person[rows]]
+    s_class = _week_classes(cal, s_starts, codes)
+    first_week = {c: w for w, c in reversed(list(enumerate(s_class.tolist())))}
+    known = ctx.counts[rows] > 0
+    groups = _groups(
+        cal, s_starts, s_class, side.starts, side.key_of_person, side.groups, side.classes, known
+    )
+    cand_all = ctx.allowed[rows] & ~ctx.feasible[rows]
+    opened = np.zeros((len(rows), HOURS), dtype=np.float32)
+    cache: dict[tuple[int, ...], list] = {}
+    for g in groups:
+        blocked = np.zeros(g.ok.shape[:2], dtype=np.int64)
+        for q in range(len(g.reps)):
+            blocked |= (~g.ok[:, :, q]).astype(np.int64) << q
+        blocked[~cand_all[:, g.tutors]] = 0
+        keys = side.key_of_person[g.tutors]
+        running = [_hits(cal, side.starts[keys], w) for w in g.reps]
+        present = np.flatnonzero(np.bincount(blocked.ravel(), minlength=2))
+        for pattern in present[present > 0].tolist():
+            qs = [q for q in range(len(g.reps)) if pattern >> q & 1]
+            mine = blocked == pattern
+            cols = np.flatnonzero(mine.any(axis=0))
+            classes = tuple(sorted({int(s_class[g.reps[q]]) for q in qs}))
+            if classes not in cache:
+                cache[classes] = _layout(codes, tuple(first_week[c] for c in classes), classes)
+            weight = mine[:, cols]
+            for n, (kind, hours, sel, si, hi, at) in enumerate(cache[classes]):
+                fit = np.ones((len(cols), len(hours)), dtype=bool)
+                for q in qs:
+                    fit &= _hit(running[q], cols, hours, kind[int(s_class[g.reps[q]])], base)
+                if n == 0:  # most cells: one matrix product
+                    total = weight.astype(np.float32) @ fit.astype(np.float32)
+                    opened[:, hours] += np.where(sel[:, hours], total, 0)
+                else:  # the few cells next to a student's windows: one sum each
+                    opened[si, hi] += (weight[si] & fit[:, at].T).sum(axis=1)
+    return np.rint(opened).astype(np.int64)
+
+
+def add_help(ctx: Context, unmatched: list[Unmatched]) -> list[Unmatched]:
+    """Attach clock-change details and "what would help" to every unmatched student."""
     rows = [ctx.student_index(u.person_id) for u in unmatched if u.role == "student"]
     if not rows:
         return unmatched
+    pos = {i: n for n, i in enumerate(rows)}
+    free = np.zeros((len(rows), ctx.cal.cells), dtype=bool)
+    keys = [(ctx.students[i].timezone, ctx.students[i].windows) for i in rows]
+    for zone in sorted({z for z, _ in keys}):
+        mine = [n for n, (z, _) in enumerate(keys) if z == zone]
+        free[mine] = free_cells(ctx.cal, zone, [keys[n][1] for n in mine])
     no_time = [
         ctx.student_index(u.person_id)
         for u in unmatched
         if u.role == "student" and u.reason == "no_common_time"
     ]
-    details = _dst_detail(ctx, no_time)
-    short = dict(zip(rows, _short_session_counts(ctx, rows).tolist(), strict=True))
-    extra = _best_extra_hours(ctx, rows[:HELP_LIMIT])
+    details = {}
+    if no_time:
+        side = ctx.tutor_side
+        s_starts = ctx.student_side.starts[ctx.student_side.key_of_person[no_time]]
+        s_class = _week_classes(ctx.cal, s_starts)
+        groups = _groups(
+            ctx.cal,
+            s_starts,
+            s_class,
+            side.starts,
+            side.key_of_person,
+            side.groups,
+            side.classes,
+            ctx.counts[no_time] > 0,
+        )
+        details = _dst_detail(ctx, no_time, groups)
+    short = _short_session_counts(ctx, rows, free).tolist()
+    opened = _extra_hour_counts(ctx, rows, free)
+    best = opened.argmax(axis=1)  # the first maximum: the earliest hour of the week
     out = []
     for u in unmatched:
         if u.role != "student":
             out.append(u)
             continue
         i = ctx.student_index(u.person_id)
-        hour, opened = extra.get(i, (None, 0))
-        out.append(
-            dataclasses.replace(
-                u, help=Help(short[i], hour, opened), detail=details.get(i, u.detail)
-            )
-        )
+        n = pos[i]
+        h, count = int(best[n]), int(opened[n, best[n]])
+        label = format_windows([WeeklyWindow(h * 60, 60)]) if count > 0 else None
+        help_ = Help(short[n], label, count)
+        out.append(dataclasses.replace(u, help=help_, detail=details.get(i, u.detail)))
     return out
