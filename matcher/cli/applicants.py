@@ -44,9 +44,10 @@ def default_rejected_path(file: Path) -> Path:
 @click.option(
     "--by",
     "by_email",
-    required=True,
+    default=None,
     metavar="EMAIL",
-    help="Your coordinator account: the import is recorded as yours (consent source).",
+    help="Your coordinator account, to record the import as yours (consent source); "
+    "without it the import is recorded as made from the command line.",
 )
 @click.option(
     "--status",
@@ -69,7 +70,7 @@ def default_rejected_path(file: Path) -> Path:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(
     semester_name: str,
-    by_email: str,
+    by_email: str | None,
     status: str,
     dry_run: bool,
     skip_invalid: bool,
@@ -90,7 +91,7 @@ def import_command(
         _check_rejected_path(rejected_path, file)
     try:
         semester = get_semester(semester_name)
-        importer = importer_by_email(by_email)
+        importer = importer_by_email(by_email) if by_email else None
         result = read_applicant_path(file, max_bytes=current_app.config["IMPORT_MAX_BYTES"])
     except (DomainError, ApplicantFileError) as error:
         db.session.rollback()

@@ -68,10 +68,6 @@ class Applicant(Base):
         ),
         CheckConstraint("language IN ('ko', 'en')", name="language_known"),
         CheckConstraint("consent_source IN ('form', 'import')", name="consent_source_known"),
-        CheckConstraint(
-            "consent_source = 'form' OR imported_by_id IS NOT NULL",
-            name="import_names_its_coordinator",
-        ),
         CheckConstraint("note IS NULL OR length(note) <= 500", name="note_length"),
     )
 
@@ -102,6 +98,8 @@ class Applicant(Base):
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     notice_version: Mapped[str] = mapped_column(String(20))
     consent_source: Mapped[str] = mapped_column(String(8), default=ConsentSource.FORM.value)
+    # Set for a dashboard import or `applicants import --by`; NULL for a command-line import
+    # without --by (the audit event then names the command line as the actor).
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -69,7 +69,7 @@ class ImportSummary:
         return self.new + self.updated
 
 
-def check_can_import(semester: Semester, status: str, imported_by: User) -> None:
+def check_can_import(semester: Semester, status: str, imported_by: User | None) -> None:
     """The refusals that depend on the semester and the people, not on the file."""
     if semester.is_closed:
         raise DomainError(
@@ -80,7 +80,9 @@ def check_can_import(semester: Semester, status: str, imported_by: User) -> None
             f"Imported applicants can be {' or '.join(IMPORT_STATUSES)}, not {status!r}.",
             field="status",
         )
-    if not imported_by.active or imported_by.role not in tuple(UserRole):
+    if imported_by is not None and (
+        not imported_by.active or imported_by.role not in tuple(UserRole)
+    ):
         raise DomainError("Imports are recorded against an active coordinator account.", field="by")
 
 
@@ -101,7 +103,7 @@ def import_applicants(
     file: ApplicantFile,
     *,
     status: str,
-    imported_by: User,
+    imported_by: User | None,
     notice_version: str,
     actor: str,
     skip_invalid: bool = False,
@@ -161,7 +163,8 @@ def import_applicants(
                 "status": status,
                 "encoding": file.encoding,
                 "unknown_columns": len(file.unknown_columns),
-                "imported_by": user_actor(imported_by.id),
+                # None: run from the command line without --by (the actor says "cli").
+                "imported_by": user_actor(imported_by.id) if imported_by else actor,
             },
         )
     return summary
@@ -171,7 +174,7 @@ def _add(
     semester: Semester,
     records: list[ApplicantRecord],
     status: str,
-    imported_by: User,
+    imported_by: User | None,
     notice_version: str,
     progress: Callable[[int], None] | None,
 ) -> None:
@@ -189,7 +192,7 @@ def _add(
                 consented_at=now,
                 notice_version=notice_version,
                 language=LANGUAGE_BY_ROLE[record.role],
-                imported_by_id=imported_by.id,
+                imported_by_id=imported_by.id if imported_by else None,
             )
             apply_fields(applicant, record)
             applicants.append(applicant)

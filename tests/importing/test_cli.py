@@ -197,14 +197,27 @@ def test_the_rejected_file_may_not_overwrite_the_input(tmp_path, run_import) -> 
     assert path.read_bytes() == original
 
 
-def test_the_importer_must_be_an_existing_account(tmp_path, run_import) -> None:
+def test_a_named_importer_must_be_an_existing_account(tmp_path, run_import) -> None:
     path = tmp_path / "spring.csv"
     path.write_bytes(to_csv([student()]))
-    missing = run_import(path, by="")
-    assert missing.exit_code == 2 and "--by" in missing.output
     unknown = run_import(path, by="nobody@example.org")
     assert unknown.exit_code == 1 and "No active coordinator account" in unknown.output
     assert stored() == []
+
+
+def test_without_by_the_import_is_recorded_as_from_the_command_line(tmp_path, run_import) -> None:
+    """The issue's command has no --by: it must work as written, and say who did it in the audit."""
+    path = tmp_path / "spring.csv"
+    path.write_bytes(to_csv([student(), tutor()]))
+    result = run_import(path, by="")
+    assert result.exit_code == 0, result.output
+    people = stored()
+    assert len(people) == 2
+    assert all(p.consent_source == "import" and p.imported_by_id is None for p in people)
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "applicants.import")
+    ).one()
+    assert event.actor == "cli" and event.detail["imported_by"] == "cli"
 
 
 def test_a_dry_run_writes_nothing_at_all(tmp_path, run_import) -> None:
