@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.models.applicant import GENDERS, GOALS, KOREAN_ABILITIES, LEVELS
@@ -66,3 +70,58 @@ class ApplicantEditForm(FlaskForm):
     in_person = BooleanField("Can meet in person in Seoul")
     capacity = IntegerField("Students (tutors: 1 to 3)", validators=[Optional()], default=1)
     note = TextAreaField("Note", validators=[Length(max=500)])
+
+
+class RosterDownloadForm(FlaskForm):
+    """The roster export: contacts leave the service only with a reason, kept in the audit log."""
+
+    format = RadioField(
+        "File format",
+        choices=[("csv", "CSV (UTF-8, opens in Excel and LibreOffice)"), ("xlsx", "Excel (.xlsx)")],
+        default="csv",
+        validate_choice=False,  # the service refuses an unknown format, next to this field
+    )
+    include_contacts = BooleanField("Include contact details (emails)")
+    reason = TextAreaField("Reason for including contact details (kept in the audit log)")
+
+
+class PlainDateField(DateField):
+    """A date whose parse error is plain English and says the format, whatever the browser's
+    language (WTForms would translate its own message)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Give a real date as YYYY-MM-DD, e.g. 2027-09-01.") from None
+
+
+class PlainIntegerField(IntegerField):
+    """A whole number whose parse error is plain English (see PlainDateField)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Give a whole number.") from None
+
+
+class StartNextForm(FlaskForm):
+    """A new semester carrying over the pairs still running in the one it starts from."""
+
+    name = StringField("Name of the new semester", validators=[DataRequired(), Length(max=80)])
+    start = PlainDateField("Starts on (YYYY-MM-DD)", validators=[InputRequired("Give a date.")])
+    end = PlainDateField("Ends on (YYYY-MM-DD)", validators=[InputRequired("Give a date.")])
+    session_minutes = PlainIntegerField(
+        "Session length in minutes (15 to 240)",
+        validators=[InputRequired("Give a number of minutes.")],
+    )
+
+    def check_follows(self, previous_starts_on: date) -> bool:
+        """The next semester starts after the one it comes from; an earlier date is a typo."""
+        if self.start.data is not None and self.start.data <= previous_starts_on:
+            self.start.errors.append(
+                f"The new semester must start after the one it follows ({previous_starts_on})."
+            )
+            return False
+        return True

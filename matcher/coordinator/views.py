@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from matcher.coordinator import accounts, applicants, audit, matching
+from matcher.coordinator import accounts, applicants, audit, matching, semesters
 from matcher.coordinator.forms import ConfirmForm
+from matcher.coordinator.semesters import retention_reminders
 from matcher.extensions import db, login_manager
 from matcher.models import Semester, SemesterStatus, UserRole
 from matcher.services.applicant_list import FEW_OPTIONS
@@ -23,6 +24,7 @@ blueprint.register_blueprint(accounts.blueprint)
 blueprint.register_blueprint(applicants.blueprint)
 blueprint.register_blueprint(audit.blueprint)
 blueprint.register_blueprint(matching.blueprint)
+blueprint.register_blueprint(semesters.blueprint)
 
 DASHBOARD_ROLES = frozenset({UserRole.COORDINATOR.value, UserRole.ADMIN.value})
 
@@ -63,7 +65,9 @@ def overview() -> str | Response:
     open_ones = [s for s in semesters if not s.is_closed]
     if open_ones:
         return redirect(url_for(".semester", semester_id=open_ones[-1].id))
-    return render_template("coordinator/semesters.html", semesters=semesters)
+    return render_template(
+        "coordinator/semesters.html", semesters=semesters, retention=retention_reminders()
+    )
 
 
 @blueprint.get("/semesters/<int:semester_id>")
@@ -81,13 +85,17 @@ def semester(semester_id: int) -> str:
         next_statuses=_next_statuses(semester),
         flags=applicant_flags(semester),
         action=ConfirmForm(),
+        retention=retention_reminders(),
     )
 
 
 STATUS_MEANING = {
     SemesterStatus.MATCHING.value: "Sign-up forms close; you can run matching and adjust pairs.",
     SemesterStatus.ACTIVE.value: "Pairs are meeting; ending a pair re-matches from the current week.",
-    SemesterStatus.CLOSED.value: "Final: nothing in this semester can change any more.",
+    SemesterStatus.CLOSED.value: (
+        "Final: nothing in this semester can change any more. Its roster stays downloadable, "
+        "and its personal data is due for purging once the retention period has passed."
+    ),
 }
 
 
