@@ -35,6 +35,8 @@ def load_config(app: Flask, config: Mapping[str, Any] | type | None) -> None:
         app.config.from_object(config)
     else:
         app.config.from_object(config_class_from_env())
+        # Any setting can be overridden from the environment: MATCHER_RETENTION_MONTHS=18.
+        app.config.from_prefixed_env("MATCHER")
         if config:
             app.config.from_mapping(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -93,3 +93,13 @@ def test_templates_and_instance_are_found_from_the_project_root(clean_env: None,
     app = create_app()
     assert app.template_folder == str(PROJECT_ROOT / "templates")
     assert app.instance_path == str(tmp_path / "instance")
+
+
+def test_any_setting_can_come_from_the_environment(
+    clean_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MATCHER_RETENTION_MONTHS", "18")
+    monkeypatch.setenv("MATCHER_INTAKE_RATE_LIMIT", "5 per hour")
+    app = create_app()
+    assert app.config["RETENTION_MONTHS"] == 18
+    assert app.config["INTAKE_RATE_LIMIT"] == "5 per hour"
