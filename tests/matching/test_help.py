@@ -80,7 +80,7 @@ def instances(draw):
         (s.id, t.id) for s in students for t in tutors if draw(st.integers(0, 5)) == 0
     )
     first, last = draw(st.sampled_from(SPANS))
-    session = draw(st.sampled_from([60, 60, 45, 90]))
+    session = draw(st.sampled_from([60, 60, 45, 90, 30]))  # 30: the 45-minute grid is new
     return problem(students, tutors, first, last, excluded=excluded, session_minutes=session)
 
 
