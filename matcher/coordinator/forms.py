@@ -109,7 +109,14 @@ class PlainIntegerField(IntegerField):
 class StartNextForm(FlaskForm):
     """A new semester carrying over the pairs still running in the one it starts from."""
 
-    name = StringField("Name of the new semester", validators=[DataRequired(), Length(max=80)])
+    # Messages spelled out: WTForms would translate its own ones into the browser's language.
+    name = StringField(
+        "Name of the new semester",
+        validators=[
+            DataRequired("Give the new semester a name."),
+            Length(max=80, message="Keep the name to 80 characters or fewer."),
+        ],
+    )
     start = PlainDateField("Starts on (YYYY-MM-DD)", validators=[InputRequired("Give a date.")])
     end = PlainDateField("Ends on (YYYY-MM-DD)", validators=[InputRequired("Give a date.")])
     session_minutes = PlainIntegerField(

@@ -323,7 +323,10 @@ def test_start_next_errors_go_next_to_their_fields_and_keep_the_values(
     assert "already exists" in field_error(taken.text, "name")
 
     huge = client.post(start_next_url(spring), data={**FALL, "name": "가" * 10_000})
-    assert huge.status_code == 400 and field_error(huge.text, "name")
+    assert "80 characters or fewer" in field_error(huge.text, "name")
+
+    blank = client.post(start_next_url(spring), data={**FALL, "name": "   "})
+    assert "Give the new semester a name" in field_error(blank.text, "name")
 
     db.session.rollback()
     assert db.session.scalars(select(Semester.name)).all() == ["Spring 2027"]
@@ -414,3 +417,26 @@ def test_a_hostile_name_in_the_reminder_is_quoted_for_the_shell_and_escaped(
     page = client.get("/dashboard/").text
     assert "<b>x</b>" not in page
     assert str(escape("--semester 'Fall'\"'\"'26 <b>x</b>; rm -rf ~'")) in page
+
+
+def test_a_purged_semester_offers_no_roster_and_carries_nobody(
+    client, signed_in, make_semester
+) -> None:
+    old = make_semester(
+        name="Spring 2024",
+        status="closed",
+        closed_at=utcnow() - timedelta(days=900),
+        purged_at=utcnow() - timedelta(days=100),
+    )
+    db.session.commit()
+    overview = client.get(f"/dashboard/semesters/{old.id}").text
+    assert 'id="semester-end-links">The personal data of this semester was purged' in overview
+    download = client.post(roster_url(old), data={"format": "csv"})
+    assert download.status_code == 400
+    assert "Content-Disposition" not in download.headers
+    assert "was purged; there is no roster left" in download.text
+    started = client.post(start_next_url(old), data=FALL)
+    assert started.status_code == 400
+    assert "nobody can be carried over" in html.unescape(started.text)
+    assert exports() == []
+    assert db.session.scalars(select(Semester.name)).all() == ["Spring 2024"]
