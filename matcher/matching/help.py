@@ -188,13 +188,13 @@ def _hour_intervals(cal: Calendar, free: np.ndarray) -> np.ndarray:
     return ((lo1 * base + hi1 + 1) * base + lo2) * base + hi2 + 1
 
 
-def _hits(cal: Calendar, starts: np.ndarray, week: int) -> np.ndarray:
+def _hits(cal: Calendar, starts: np.ndarray, keys: np.ndarray, week: int) -> np.ndarray:
     """Per tutor and hour: running count of starts over the r positions: (tutors, 168, r+1)."""
     k, ph, cpw = cal.session_cells, 60 // cal.step, cal.cells_per_week
     t = np.arange(ph + k - 1)
     cells = week * cpw + (np.arange(HOURS)[:, None] * ph + t[None, :] - k + 1) % cpw
-    out = np.zeros((len(starts), HOURS, len(t) + 1), dtype=np.int16)
-    np.cumsum(starts[:, cells], axis=2, out=out[:, :, 1:])
+    out = np.zeros((len(keys), HOURS, len(t) + 1), dtype=np.int16)
+    np.cumsum(starts[keys[:, None, None], cells[None]], axis=2, out=out[:, :, 1:])
     return out
 
 
@@ -260,32 +260,40 @@ def _extra_hour_counts(ctx: Context, rows: list[int], free: np.ndarray) -> np.nd
     )
     cand_all = ctx.allowed[rows] & ~ctx.feasible[rows]
     opened = np.zeros((len(rows), HOURS), dtype=np.float32)
-    cache: dict[tuple[int, ...], list] = {}
+    layouts: dict[tuple[int, ...], list] = {}
+    joint: dict[tuple[int, ...], tuple[list, list]] = {}  # most common kind: summed at the end
     for g in groups:
         blocked = np.zeros(g.ok.shape[:2], dtype=np.int64)
         for q in range(len(g.reps)):
             blocked |= (~g.ok[:, :, q]).astype(np.int64) << q
         blocked[~cand_all[:, g.tutors]] = 0
         keys = side.key_of_person[g.tutors]
-        running = [_hits(cal, side.starts[keys], w) for w in g.reps]
+        running = [_hits(cal, side.starts, keys, w) for w in g.reps]
         present = np.flatnonzero(np.bincount(blocked.ravel(), minlength=2))
         for pattern in present[present > 0].tolist():
             qs = [q for q in range(len(g.reps)) if pattern >> q & 1]
             mine = blocked == pattern
             cols = np.flatnonzero(mine.any(axis=0))
             classes = tuple(sorted({int(s_class[g.reps[q]]) for q in qs}))
-            if classes not in cache:
-                cache[classes] = _layout(codes, tuple(first_week[c] for c in classes), classes)
+            if classes not in layouts:
+                layouts[classes] = _layout(codes, tuple(first_week[c] for c in classes), classes)
             weight = mine[:, cols]
-            for n, (kind, hours, sel, si, hi, at) in enumerate(cache[classes]):
+            for n, (kind, hours, _, si, hi, at) in enumerate(layouts[classes]):
                 fit = np.ones((len(cols), len(hours)), dtype=bool)
                 for q in qs:
                     fit &= _hit(running[q], cols, hours, kind[int(s_class[g.reps[q]])], base)
-                if n == 0:  # most cells: one matrix product
-                    total = weight.astype(np.float32) @ fit.astype(np.float32)
-                    opened[:, hours] += np.where(sel[:, hours], total, 0)
+                if n == 0:  # most cells: one matrix product over all zones and patterns
+                    weights, fits = joint.setdefault(classes, ([], []))
+                    weights.append(weight)
+                    fits.append(fit)
                 else:  # the few cells next to a student's windows: one sum each
                     opened[si, hi] += (weight[si] & fit[:, at].T).sum(axis=1)
+    for classes, (weights, fits) in joint.items():
+        _, hours, sel, *_ = layouts[classes][0]
+        total = np.concatenate(weights, axis=1).astype(np.float32) @ np.concatenate(fits).astype(
+            np.float32
+        )
+        opened[:, hours] += np.where(sel[:, hours], total, 0)
     return np.rint(opened).astype(np.int64)
 
 
