@@ -14,6 +14,7 @@ errors and 429 answers. Only 127.0.0.1 is ever contacted; every loop ends at the
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import re
 import secrets
@@ -285,6 +286,8 @@ def main() -> None:
         "FLASK_APP": "matcher",
         "MATCHER_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        # The applicants' field-encryption key that production requires (32 random bytes).
+        "MATCHER_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "MATCHER_INSTANCE_PATH": str(workdir / "instance"),
         "DATABASE_URL": url,
         "RATELIMIT_STORAGE_URI": storage,
