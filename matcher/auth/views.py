@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -11,6 +9,7 @@ from werkzeug.wrappers import Response
 from matcher.auth.forms import LoginForm, PasswordChangeForm
 from matcher.auth.session import end_session, start_session
 from matcher.extensions import db
+from matcher.security.redirects import safe_next
 from matcher.services.accounts import authenticate, change_password, log_out
 from matcher.services.errors import DomainError
 
@@ -22,17 +21,6 @@ def forget_previous_user() -> None:
     """Load the user from this request's cookie even when an app context outlives one request
     (as in tests); Flask-Login caches the user on `g`, which such a context would share."""
     g.pop("_login_user", None)
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: an open redirect would let a phishing link borrow our login."""
-    fallback = url_for("coordinator.overview")
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return fallback
-    return target
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -50,7 +38,9 @@ def login() -> str | Response:
         else:
             db.session.commit()
             start_session(user)
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(
+                safe_next(request.args.get("next"), url_for("coordinator.overview"))
+            )
     elif request.method == "POST":
         error = "Enter your email and password."
     status = 401 if error else 200
