@@ -211,7 +211,7 @@ def make_user(app: Flask) -> Callable[..., User]:
 
 # ----- dashboard fixtures ----------------------------------------------------------------------
 
-DEFAULT_TEST_PASSWORD = "correct horse battery"  # noqa: S105  (make_user's default)
+DEFAULT_TEST_PASSWORD = "correct horse battery"  # make_user's default
 
 
 @pytest.fixture

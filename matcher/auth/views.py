@@ -38,9 +38,7 @@ def login() -> str | Response:
         else:
             db.session.commit()
             start_session(user)
-            return redirect(
-                safe_next(request.args.get("next"), url_for("coordinator.overview"))
-            )
+            return redirect(safe_next(request.args.get("next"), url_for("coordinator.overview")))
     elif request.method == "POST":
         error = "Enter your email and password."
     status = 401 if error else 200

@@ -225,7 +225,7 @@ def test_match_confirm_command(runner, make_semester, make_student, make_tutor) 
         make_tutor(semester)
     db.session.commit()
     runner.invoke(args=["match", "propose", "--semester", "Spring 2027"])
-    first, *rest = sorted(m.public_id for m in _matches(semester))
+    first, *_others = sorted(m.public_id for m in _matches(semester))
     result = runner.invoke(args=["match", "confirm", "--semester", "Spring 2027", "--id", first])
     assert result.exit_code == 0, result.output
     assert "Confirmed 1 pair" in result.output
