@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake)
     app.register_blueprint(auth)
     import matcher.coordinator.imports  # noqa: F401  (adds the upload routes)
+
     app.register_blueprint(coordinator)
 
 
