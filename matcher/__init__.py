@@ -21,6 +21,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    load_data_keys(app)
     register_security(app)
     register_extensions(app)
     register_blueprints(app)
@@ -41,6 +42,13 @@ def load_config(app: Flask, config: Mapping[str, Any] | type | None) -> None:
             app.config.from_mapping(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     resolve_secrets(app.config, app.instance_path)
+
+
+def load_data_keys(app: Flask) -> None:
+    """The key for applicants' encrypted fields, kept on this app (why: matcher.crypto.keys)."""
+    from matcher.crypto.keys import install_data_keys
+
+    install_data_keys(app)
 
 
 def register_security(app: Flask) -> None:

@@ -11,7 +11,8 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the application's loggers: migrations also run inside the app and the tests.
+# Keep the app's loggers alive: the default would disable every logger created before this line
+# (werkzeug's, with its private-link redaction filter) whenever a test or command migrates in-process.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
@@ -49,10 +50,13 @@ def get_metadata():
 
 def render_item(type_, obj, autogen_context):
     """Write the app's UTC timestamp type as a plain DateTime, so migrations never import app code."""
+    from matcher.crypto.fields import EncryptedText
     from matcher.models.base import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"  # ciphertext; the data migration that encrypts is written by hand
     return False
 
 

@@ -210,18 +210,15 @@ def student(semester_id: int, public_id: str) -> str:
 
 
 def _tutors(semester: Semester) -> dict[str, Applicant]:
-    return {
-        t.public_id: t
-        for t in db.session.scalars(
-            select(Applicant)
-            .where(
-                Applicant.semester_id == semester.id,
-                Applicant.role == "tutor",
-                Applicant.status == ApplicantStatus.APPROVED.value,
-            )
-            .order_by(Applicant.display_name)
+    """Approved tutors by name; sorted in Python because names are encrypted in the database."""
+    tutors = db.session.scalars(
+        select(Applicant).where(
+            Applicant.semester_id == semester.id,
+            Applicant.role == "tutor",
+            Applicant.status == ApplicantStatus.APPROVED.value,
         )
-    }
+    ).all()
+    return {t.public_id: t for t in sorted(tutors, key=lambda t: (t.display_name.casefold(), t.id))}
 
 
 def _version() -> int | None:

@@ -7,8 +7,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from matcher.crypto.fields import EncryptedText
+from matcher.crypto.lookup import email_hash, normalise_email
 from matcher.models.base import Base, UTCDateTime, utcnow
 from matcher.models.semester import Semester
 
@@ -36,6 +38,11 @@ GOALS = ("conversation", "grammar", "speech", "academic", "career", "test-prep")
 LEVELS = ("beginner", "intermediate", "advanced")
 GENDERS = ("female", "male", "other")
 KOREAN_ABILITIES = ("none", "basic", "fluent")
+# Limits the services validate first (with a message for the person); the model re-checks them
+# because the database can no longer see these encrypted values.
+MAX_NAME = 80
+MAX_EMAIL = 254
+MAX_NOTE = 500
 
 
 def new_public_id(role: str) -> str:
@@ -47,13 +54,14 @@ def new_public_id(role: str) -> str:
 class Applicant(Base):
     __tablename__ = "applicants"
     __table_args__ = (
-        UniqueConstraint("semester_id", "role", "email", name="uq_applicants_semester_role_email"),
+        # The email itself is encrypted (random nonce), so uniqueness goes through its keyed hash.
+        UniqueConstraint(
+            "semester_id", "role", "email_hash", name="uq_applicants_semester_role_email_hash"
+        ),
         CheckConstraint("role IN ('student', 'tutor')", name="role_known"),
         CheckConstraint(
             "status IN ('pending', 'approved', 'waitlisted', 'withdrawn')", name="status_known"
         ),
-        CheckConstraint("email = lower(email)", name="email_lowercase"),
-        CheckConstraint("length(display_name) BETWEEN 1 AND 80", name="display_name_length"),
         CheckConstraint("capacity BETWEEN 1 AND 3", name="capacity_range"),
         CheckConstraint("role = 'tutor' OR capacity = 1", name="students_take_one_tutor"),
         CheckConstraint(
@@ -68,7 +76,6 @@ class Applicant(Base):
         ),
         CheckConstraint("language IN ('ko', 'en')", name="language_known"),
         CheckConstraint("consent_source IN ('form', 'import')", name="consent_source_known"),
-        CheckConstraint("note IS NULL OR length(note) <= 500", name="note_length"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,8 +84,11 @@ class Applicant(Base):
         ForeignKey("semesters.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[str] = mapped_column(String(8))
-    display_name: Mapped[str] = mapped_column(String(80))
-    email: Mapped[str] = mapped_column(String(254))
+    # Personal fields are encrypted at rest (matcher.crypto); the database sees only ciphertext,
+    # so their length and case rules are checked in Python (the validators below), not by CHECKs.
+    display_name: Mapped[str] = mapped_column(EncryptedText("display_name"))
+    email: Mapped[str] = mapped_column(EncryptedText("email"))
+    email_hash: Mapped[str] = mapped_column(String(64))  # set with email; see matcher.crypto.lookup
     timezone: Mapped[str] = mapped_column(String(64))
     # Weekly windows in the person's local wall-clock time, in the import format
     # ("Mon 19:00-21:00; Sat 09:30-12:00"), merged and sorted.
@@ -90,8 +100,8 @@ class Applicant(Base):
     korean: Mapped[str | None] = mapped_column(String(8))
     in_person: Mapped[bool] = mapped_column(default=False)
     capacity: Mapped[int] = mapped_column(default=1)
-    continue_with: Mapped[str | None] = mapped_column(String(254))
-    note: Mapped[str | None] = mapped_column(String(500))
+    continue_with: Mapped[str | None] = mapped_column(EncryptedText("continue_with"))
+    note: Mapped[str | None] = mapped_column(EncryptedText("note"))
     language: Mapped[str] = mapped_column(String(2), default="ko")
     status: Mapped[str] = mapped_column(String(12), default=ApplicantStatus.PENDING.value)
     edit_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -105,6 +115,32 @@ class Applicant(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     semester: Mapped[Semester] = relationship()
+
+    @validates("email")
+    def _keep_email_hash(self, _key: str, email: str) -> str:
+        """The hash follows every email change, so look-ups and uniqueness can never go stale."""
+        if email != normalise_email(email) or not 1 <= len(email) <= MAX_EMAIL:
+            raise ValueError("an applicant's email is stored trimmed and lowercased, 1-254 chars")
+        self.email_hash = email_hash(email)
+        return email
+
+    @validates("display_name")
+    def _check_display_name(self, _key: str, name: str) -> str:
+        if not 1 <= len(name) <= MAX_NAME:
+            raise ValueError(f"a display name has 1 to {MAX_NAME} characters")
+        return name
+
+    @validates("note")
+    def _check_note(self, _key: str, note: str | None) -> str | None:
+        if note is not None and len(note) > MAX_NOTE:
+            raise ValueError(f"a note has at most {MAX_NOTE} characters")
+        return note
+
+    @validates("continue_with")
+    def _check_continue_with(self, _key: str, email: str | None) -> str | None:
+        if email is not None and (email != normalise_email(email) or len(email) > MAX_EMAIL):
+            raise ValueError("continue_with is a trimmed, lowercased email of at most 254 chars")
+        return email
 
     @property
     def goal_list(self) -> list[str]:

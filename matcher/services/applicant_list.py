@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from math import ceil
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 
 from matcher.extensions import db
 from matcher.models import Applicant, Semester
@@ -39,16 +40,8 @@ def _like(column, text: str):  # type: ignore[no-untyped-def]
 
 
 def _filtered(semester: Semester, query: ApplicantQuery) -> Select:
+    """Every filter except the free-text search, which cannot run in SQL (see _matches_text)."""
     stmt = select(Applicant).where(Applicant.semester_id == semester.id)
-    text = query.text.strip().replace("\x00", "")[:100]
-    if text:
-        stmt = stmt.where(
-            or_(
-                _like(Applicant.display_name, text),
-                _like(Applicant.email, text),
-                _like(Applicant.public_id, text),
-            )
-        )
     if query.role:
         stmt = stmt.where(Applicant.role == query.role)
     if query.status:
@@ -62,28 +55,52 @@ def _filtered(semester: Semester, query: ApplicantQuery) -> Select:
     return stmt
 
 
+def _folded(text: str) -> str:
+    """NFC then casefold, so decomposed Hangul and any letter case find the same name."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _matches_text(applicant: Applicant, needle: str) -> bool:
+    """Names and emails are encrypted in the database, so the search runs here, after decryption.
+
+    A semester has hundreds of applicants, not millions: decrypting the semester's filtered rows
+    per search costs milliseconds.
+    """
+    return any(
+        needle in _folded(value)
+        for value in (applicant.display_name, applicant.email, applicant.public_id)
+    )
+
+
 def search_applicants(
     semester: Semester, query: ApplicantQuery, feasible: dict[str, int] | None = None
 ) -> ApplicantPage:
     """One page of matching applicants, oldest sign-up first.
 
     The option-count filter needs the engine's counts (`feasible`, by public id); it becomes a
-    public-id filter in SQL so paging still happens in the database.
+    public-id filter in SQL. Without search text, paging happens in the database; with it, the
+    filtered rows are searched and paged in Python.
     """
     stmt = _filtered(semester, query)
     if query.options and feasible is not None:
         limit = 0 if query.options == "none" else FEW_OPTIONS
         chosen = [pid for pid, n in feasible.items() if n <= limit]
         stmt = stmt.where(Applicant.public_id.in_(chosen))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    stmt = stmt.order_by(Applicant.created_at, Applicant.id)
+    needle = _folded(query.text.strip().replace("\x00", "")[:100])
+    if needle:
+        found = [a for a in db.session.scalars(stmt) if _matches_text(a, needle)]
+        total = len(found)
+    else:
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, ceil(total / PAGE_SIZE))
     page = min(max(1, query.page), pages)
-    rows = db.session.scalars(
-        stmt.order_by(Applicant.created_at, Applicant.id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    return ApplicantPage(list(rows), total, page, pages)
+    start = (page - 1) * PAGE_SIZE
+    if needle:
+        rows = found[start : start + PAGE_SIZE]
+    else:
+        rows = list(db.session.scalars(stmt.offset(start).limit(PAGE_SIZE)))
+    return ApplicantPage(rows, total, page, pages)
 
 
 def semester_timezones(semester: Semester) -> list[str]:

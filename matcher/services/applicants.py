@@ -9,6 +9,7 @@ from typing import Protocol
 
 from sqlalchemy import select
 
+from matcher.crypto.lookup import email_hash
 from matcher.extensions import db
 from matcher.matching.windows import WeeklyWindow, format_windows
 from matcher.models import Applicant, ApplicantStatus, ConsentSource, Semester
@@ -51,11 +52,12 @@ def new_edit_token() -> tuple[str, str]:
 
 
 def find_applicant(semester: Semester, role: str, email: str) -> Applicant | None:
+    """By the email's keyed hash: the email itself is encrypted and cannot be compared in SQL."""
     return db.session.scalars(
         select(Applicant).where(
             Applicant.semester_id == semester.id,
             Applicant.role == role,
-            Applicant.email == email.strip().lower(),
+            Applicant.email_hash == email_hash(email),
         )
     ).first()
 

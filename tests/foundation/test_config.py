@@ -11,7 +11,7 @@ from matcher.config import ConfigError, ProductionConfig, TestingConfig
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.setenv("MATCHER_INSTANCE_PATH", str(tmp_path / "instance"))
-    for name in ("SECRET_KEY", "DATABASE_URL", "MATCHER_ENV"):
+    for name in ("SECRET_KEY", "DATABASE_URL", "MATCHER_ENV", "MATCHER_DATA_KEY"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -40,6 +40,7 @@ def test_production_starts_with_a_real_secret_and_secure_cookies(
     clean_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("MATCHER_DATA_KEY", "A" * 43 + "=")  # base64 of 32 bytes
     app = create_app(ProductionConfig)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

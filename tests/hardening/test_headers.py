@@ -116,7 +116,8 @@ def test_downloads_are_never_stored(make_app) -> None:
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_hsts_only_in_production(make_app) -> None:
+def test_hsts_only_in_production(make_app, monkeypatch) -> None:
+    monkeypatch.setenv("MATCHER_DATA_KEY", "A" * 43 + "=")  # production needs the data key
     production = make_app(ENV_NAME="production", SECRET_KEY="p" * 40)
     response = production.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")

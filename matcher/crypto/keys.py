@@ -1,0 +1,131 @@
+"""The data key (environment or instance file, never the database or git) and the keys derived from it.
+
+Why the keys live in ``app.extensions`` and are read through ``current_app``: the column type
+that encrypts (:mod:`matcher.crypto.fields`) runs deep inside SQLAlchemy, where no app is passed
+in. Importing a global app there would create an import cycle and pin one app per process; a
+plain module-level holder would be set by whichever app was built last, so a test (or a script)
+holding two apps with different keys would silently encrypt one app's rows with the other's key.
+Keeping the keys per app and reaching them through the app context gives each app its own key
+and fails loudly outside an app context, where the application never touches applicants anyway.
+Alembic runs inside the same app context (``flask db upgrade``), so migrations read the same key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import Flask, current_app, has_app_context
+
+from matcher.config import ConfigError
+
+ENV_VAR = "MATCHER_DATA_KEY"
+KEY_FILE = "data_key"
+KEY_BYTES = 32
+EXTENSION = "data_keys"
+# HKDF labels: one root key, separate keys for encryption and for the email look-up hash, so a
+# leak of one use never helps with the other. Changing a label makes every stored value unreadable.
+CIPHER_LABEL = b"lelp-match applicant fields v1"
+EMAIL_HASH_LABEL = b"lelp-match email lookup v1"
+
+
+class DataKeyError(ConfigError):
+    """No usable data key: the service refuses to start (or to touch personal fields)."""
+
+
+@dataclass(frozen=True)
+class DataKeys:
+    root: bytes = field(repr=False)
+    cipher: AESGCM = field(repr=False)
+    email_hash_key: bytes = field(repr=False)
+
+
+def derive(root: bytes) -> DataKeys:
+    if len(root) != KEY_BYTES:
+        raise DataKeyError(f"The data key must be {KEY_BYTES} bytes.")
+    return DataKeys(
+        root=root,
+        cipher=AESGCM(_hkdf(root, CIPHER_LABEL)),
+        email_hash_key=_hkdf(root, EMAIL_HASH_LABEL),
+    )
+
+
+def _hkdf(root: bytes, label: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=label).derive(root)
+
+
+def decode_key(text: str, source: str) -> bytes:
+    """Standard or URL-safe base64 of exactly 32 bytes; the error names the source, never the key."""
+    cleaned = text.strip()
+    try:
+        raw = base64.b64decode(cleaned.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        raise DataKeyError(
+            f"{source} is not base64 (make one with: openssl rand -base64 32)."
+        ) from None
+    if len(raw) != KEY_BYTES:
+        raise DataKeyError(f"{source} must be base64 of {KEY_BYTES} bytes, not {len(raw)}.")
+    return raw
+
+
+def new_key_text() -> str:
+    return base64.b64encode(os.urandom(KEY_BYTES)).decode()
+
+
+def local_data_key(instance_path: str) -> bytes:
+    """A key made once into instance/data_key (owner-only, git-ignored) for local use.
+
+    Written to a private temporary file and linked into place, so workers starting together never
+    read a half-written key: the first link wins and the others read that file.
+    """
+    path = Path(instance_path) / KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".data_key-")  # 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(new_key_text() + "\n")
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    return decode_key(path.read_text(), f"The key file {path}")
+
+
+def resolve_data_key(config: Any, instance_path: str) -> bytes:
+    """MATCHER_DATA_KEY, else (outside production) a DATA_KEY config value or the instance file."""
+    env_key = os.environ.get(ENV_VAR, "").strip()
+    if env_key:
+        return decode_key(env_key, ENV_VAR)
+    if config.get("ENV_NAME") == "production":
+        raise DataKeyError(
+            f"Production needs {ENV_VAR} in the environment (base64 of {KEY_BYTES} random bytes, "
+            "e.g. from `openssl rand -base64 32`), kept outside the database and its backups."
+        )
+    if config.get("DATA_KEY"):
+        return decode_key(config["DATA_KEY"], "The DATA_KEY setting")
+    return local_data_key(instance_path)
+
+
+def install_data_keys(app: Flask) -> None:
+    app.extensions[EXTENSION] = derive(resolve_data_key(app.config, app.instance_path))
+
+
+def current_keys() -> DataKeys:
+    if not has_app_context():
+        raise DataKeyError("Personal fields can only be read or written inside an app context.")
+    try:
+        return current_app.extensions[EXTENSION]
+    except KeyError:
+        raise DataKeyError(
+            "This app was built without a data key (create_app installs it)."
+        ) from None
