@@ -45,7 +45,8 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # noqa: RUF012
+    # hide_parameters: a database error must not copy names or emails into the server log.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}  # noqa: RUF012
     SQLITE_BUSY_TIMEOUT_MS = 15_000
 
     SESSION_COOKIE_NAME = "lelp_session"

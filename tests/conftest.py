@@ -55,6 +55,7 @@ def engine_settings(database_url: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
         "SQLALCHEMY_ENGINE_OPTIONS": {
             "pool_pre_ping": True,
+            "hide_parameters": True,
             "connect_args": {"options": f"-c search_path={database_url}"},
         },
     }

@@ -139,3 +139,34 @@ def test_stale_match_update_is_refused(app, make_semester, make_student, make_tu
         db.session.flush()
     db.session.rollback()
     assert db.session.get(Semester, semester.id) is not None
+
+
+def test_a_logged_database_error_does_not_carry_personal_data(
+    app, make_semester, make_tutor, caplog
+) -> None:
+    """Errors end up in server logs; the statement's values (here weekly times) must not.
+
+    SQLite errors would carry the bound parameters (hidden by hide_parameters); PostgreSQL also
+    quotes the failing row in its DETAIL line, which the app logger's filter removes.
+    """
+    semester = make_semester()
+    canary_times = "Sun 05:30-06:30"  # on its own line: tracebacks quote the failing call's line
+    with pytest.raises(IntegrityError) as error:  # tutors have no gender preference
+        make_tutor(semester, windows=canary_times, gender_preference="female")
+    with caplog.at_level("ERROR", logger=app.logger.name):
+        app.logger.error("request failed", exc_info=error.value)
+    assert "IntegrityError" in caplog.text
+    assert "05:30" not in caplog.text
+
+
+def test_postgresql_detail_lines_are_redacted() -> None:
+    from matcher.security.database_errors import redact_database_detail
+
+    text = (
+        'new row violates check constraint "x"\nDETAIL:  Failing row contains (7, S-X, Kim, a@b.c).\n'
+        "DETAIL:  Key (semester_id, role, email_hash)=(1, student, 9f2c) already exists."
+    )
+    redacted = redact_database_detail(text)
+    assert "Kim" not in redacted and "9f2c" not in redacted
+    assert "Failing row contains [values removed]" in redacted
+    assert "Key (semester_id, role, email_hash)=([values removed]) already exists" in redacted

@@ -86,7 +86,28 @@ def start_gunicorn(tmp_path: Path, storage: str) -> tuple[subprocess.Popen, str,
     else:
         server.kill()
         pytest.fail("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+    wait_for_both_workers(server, base, access_log)
+    access_log.write_text("")  # count only the posts below
     return server, base, access_log
+
+
+def wait_for_both_workers(server: subprocess.Popen, base: str, access_log: Path) -> None:
+    """Each worker imports the app (numpy, scipy) on its own; on a busy machine the second
+    can take seconds longer, and posts sent before it is up would all reach the first."""
+
+    def ping(_n: int) -> None:
+        urllib.request.urlopen(base + "/healthz", timeout=5).close()
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(ping, range(8)))
+        time.sleep(0.3)
+        pids = {line.split()[0] for line in access_log.read_text().splitlines() if "GET" in line}
+        if len(pids) >= 2:
+            return
+    server.kill()
+    pytest.fail("the second gunicorn worker never answered")
 
 
 def stop(server: subprocess.Popen) -> None:
