@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from itertools import count
 
 from faker import Faker
-from openpyxl import Workbook
 
-HEADER = [
-    "role",
-    "display_name",
-    "email",
-    "timezone",
-    "availability",
-    "goals",
-    "level",
-    "gender",
-    "gender_preference",
-    "korean",
-    "in_person",
-    "capacity",
-    "continue_with",
-]
+from .sheets import HEADER, table, to_csv, to_xlsx
+
+__all__ = ["HEADER", "student", "table", "to_csv", "to_xlsx", "tutor"]
+
 
 _fake = Faker(["en_US", "ko_KR"])
 Faker.seed(20270301)
@@ -70,33 +56,3 @@ def tutor(**overrides: str) -> dict[str, str]:
         "continue_with": "",
     }
     return row | overrides
-
-
-def table(rows: list[dict[str, str]], header: list[str] | None = None) -> list[list[str]]:
-    """Header row first, then each row's cells in the header's order (missing cells empty)."""
-    header = HEADER if header is None else header
-    return [list(header)] + [[row.get(name.strip().lower(), "") for name in header] for row in rows]
-
-
-def to_csv(
-    rows: list[dict[str, str]],
-    header: list[str] | None = None,
-    *,
-    bom: bool = False,
-    newline: str = "\n",
-    encoding: str = "utf-8",
-) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator=newline).writerows(table(rows, header))
-    return (("\ufeff" if bom else "") + out.getvalue()).encode(encoding)
-
-
-def to_xlsx(rows: list[dict[str, str]], header: list[str] | None = None) -> bytes:
-    """A workbook whose first sheet holds the same cells; capacity as a number, like Excel."""
-    workbook = Workbook()
-    sheet = workbook.active
-    for line in table(rows, header):
-        sheet.append([int(cell) if cell.isdigit() else (cell or None) for cell in line])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

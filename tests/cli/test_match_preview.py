@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from applicant_file.sheets import HEADER, to_csv
 from click.testing import Result
 from faker import Faker
 from flask import Flask
@@ -25,21 +26,6 @@ PAIR_COLUMNS = [
     "windows_seoul",
     "windows_student_local",
     "windows_tutor_local",
-]
-HEADER = [
-    "role",
-    "display_name",
-    "email",
-    "timezone",
-    "availability",
-    "goals",
-    "level",
-    "gender",
-    "gender_preference",
-    "korean",
-    "in_person",
-    "capacity",
-    "continue_with",
 ]
 SPRING = ["--start", "2027-03-02", "--end", "2027-06-19"]
 
@@ -65,11 +51,7 @@ def person(role: str, n: int, **overrides: str) -> dict[str, str]:
 
 
 def write_csv_file(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") -> Path:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    writer.writerows([[row.get(name, "") for name in HEADER] for row in rows])
-    path.write_bytes(out.getvalue().encode(encoding))
+    path.write_bytes(to_csv(rows, newline="\r\n", encoding=encoding))
     return path
 
 

@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from itertools import count
 
-from openpyxl import Workbook
+from applicant_file import sheets
 
-HEADER = (
-    "role",
-    "display_name",
-    "email",
-    "timezone",
-    "availability",
-    "goals",
-    "level",
-    "gender",
-    "gender_preference",
-    "korean",
-    "in_person",
-    "capacity",
-    "continue_with",
-)
+HEADER = tuple(sheets.HEADER)
 _PSEUDONYMS = ("Haneul", "Byeol", "Dal", "Saebom", "Garam", "Nari", "Maple", "Quill", "Juniper")
 _numbers = count(1)
 
@@ -62,24 +46,13 @@ def tutor(**cells: str) -> dict[str, str]:
     } | cells
 
 
-def table(rows: list[dict[str, str]], header: tuple[str, ...] = HEADER) -> list[list[str]]:
-    return [list(header)] + [[row.get(name, "") for name in header] for row in rows]
-
-
 def to_csv(
     rows: list[dict[str, str]], header: tuple[str, ...] = HEADER, *, encoding: str = "utf-8"
 ) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(table(rows, header))
-    return out.getvalue().encode(encoding)
+    """CRLF line ends, as Excel writes them."""
+    return sheets.to_csv(rows, header, newline="\r\n", encoding=encoding)
 
 
 def to_xlsx(rows: list[dict[str, str]], header: tuple[str, ...] = HEADER) -> bytes:
     """The same cells on a workbook's first sheet; numbers as numbers, the way Excel keeps them."""
-    workbook = Workbook()
-    sheet = workbook.active
-    for line in table(rows, header):
-        sheet.append([int(cell) if cell.isdigit() else (cell or None) for cell in line])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return sheets.to_xlsx(rows, header)
