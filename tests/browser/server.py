@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -58,9 +59,10 @@ def live_app(make_app: Callable[..., Flask]) -> Flask:
     return application
 
 
-@pytest.fixture
-def base_url(live_app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+@contextmanager
+def serving(application: Flask) -> Iterator[str]:
+    """Serve `application` on a free 127.0.0.1 port in a thread; yield its URL, then stop it."""
+    server = make_server("127.0.0.1", 0, application, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -68,9 +70,15 @@ def base_url(live_app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
-        with live_app.app_context():
+        with application.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def base_url(live_app: Flask) -> Iterator[str]:
+    with serving(live_app) as url:
+        yield url
 
 
 def screenshot(page: object, name: str) -> None:

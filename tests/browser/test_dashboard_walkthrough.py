@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from conftest import PersonFields
 from flask import Flask
-from werkzeug.serving import make_server
 
 from matcher.extensions import db
 from matcher.matching.windows import parse_windows
@@ -19,7 +18,7 @@ from matcher.models import Semester
 from matcher.services.applicants import add_applicant
 from matcher.services.users import create_user
 
-from .server import CHROMIUM, CHROMIUM_ARGS, screenshot
+from .server import CHROMIUM, CHROMIUM_ARGS, screenshot, serving
 
 PASSWORD = "walkthrough passphrase"
 EMAIL = "walker@example.org"
@@ -61,17 +60,8 @@ def dashboard_app(make_app: Callable[..., Flask]) -> Flask:
 
 @pytest.fixture
 def dashboard_url(dashboard_app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, dashboard_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        with dashboard_app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with serving(dashboard_app) as url:
+        yield url
 
 
 def in_own_chromium(walk: Callable[[object], None]) -> None:
