@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -60,6 +61,18 @@ def _actor() -> str:
 def _check_csrf() -> None:
     if not ConfirmForm().validate_on_submit():
         abort(400)
+
+
+def _commit(change: Callable[[], str]) -> None:
+    """Make one change: commit it and flash its message, or roll back and flash the rule it broke."""
+    try:
+        message = change()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "info")
 
 
 def _back(semester_id: int) -> Response:
@@ -143,7 +156,8 @@ def preview(semester_id: int) -> str | Response:
 def save_run(semester_id: int) -> Response:
     semester = _semester(semester_id)
     _check_csrf()
-    try:
+
+    def change() -> str:
         weights, minutes, _values = _parameters()
         outcome = run_matching(
             semester,
@@ -152,13 +166,10 @@ def save_run(semester_id: int) -> Response:
             session_minutes=minutes,
             weights=weights,
         )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         stats = outcome.plan.statistics
-        flash(f"Saved run: {stats.matched} of {stats.students} students matched.", "info")
+        return f"Saved run: {stats.matched} of {stats.students} students matched."
+
+    _commit(change)
     return redirect(url_for(".index", semester_id=semester.id))
 
 
@@ -231,14 +242,7 @@ def _pair_action(pair_id: str, act) -> Response:  # type: ignore[no-untyped-def]
     _check_csrf()
     match = get_pair(pair_id)
     semester_id = match.semester_id
-    try:
-        message = act(match)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "info")
+    _commit(lambda: act(match))
     return _back(semester_id)
 
 
@@ -294,7 +298,8 @@ def exclude(pair_id: str) -> Response:
 def exclude_people(semester_id: int) -> Response:
     semester = _semester(semester_id)
     _check_csrf()
-    try:
+
+    def change() -> str:
         student = find_person(semester, request.form.get("student", ""), "student")
         tutor = find_person(semester, request.form.get("tutor", ""), "tutor")
         exclude_pair(
@@ -305,12 +310,9 @@ def exclude_people(semester_id: int) -> Response:
             actor=_actor(),
             user_id=current_user.id,
         )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Excluded {student.public_id} with {tutor.public_id}.", "info")
+        return f"Excluded {student.public_id} with {tutor.public_id}."
+
+    _commit(change)
     return _back(semester.id)
 
 
@@ -318,7 +320,8 @@ def exclude_people(semester_id: int) -> Response:
 def manual(semester_id: int) -> Response:
     semester = _semester(semester_id)
     _check_csrf()
-    try:
+
+    def change() -> str:
         student = find_person(semester, request.form.get("student", ""), "student")
         tutor = find_person(semester, request.form.get("tutor", ""), "tutor")
         match = pair_manually(
@@ -329,15 +332,9 @@ def manual(semester_id: int) -> Response:
             override=request.form.get("override") == "yes",
             note=request.form.get("note"),
         )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(
-            f"Paired {student.public_id} with {tutor.public_id} as {match.public_id} (locked).",
-            "info",
-        )
+        return f"Paired {student.public_id} with {tutor.public_id} as {match.public_id} (locked)."
+
+    _commit(change)
     return _back(semester.id)
 
 
@@ -346,7 +343,8 @@ def confirm(semester_id: int) -> Response:
     """Confirm the ticked pairs (each value is "<pair id>:<version seen>"), or all of them."""
     semester = _semester(semester_id)
     _check_csrf()
-    try:
+
+    def change() -> str:
         if request.form.get("all") == "yes":
             count = confirm_all(semester, actor=_actor(), user_id=current_user.id)
         else:
@@ -355,13 +353,7 @@ def confirm(semester_id: int) -> Response:
                 pair_id, _, version = value.partition(":")
                 chosen.append((pair_id, int(version) if version.isdigit() else None))
             count = confirm_pairs(chosen, actor=_actor(), user_id=current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(
-            f"Confirmed {count} pair(s). Applicants see their partner on their private page.",
-            "info",
-        )
+        return f"Confirmed {count} pair(s). Applicants see their partner on their private page."
+
+    _commit(change)
     return _back(semester.id)
