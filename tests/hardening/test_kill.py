@@ -116,7 +116,9 @@ def test_kill_9_during_propose_leaves_no_partial_proposals(tmp_path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    kill_when(killed, None, full_run * 0.7)
+    # Half the measured run: a re-run can be quicker than the first (warm caches, updates
+    # instead of inserts), and at 70% it sometimes finished before the kill on a quiet machine.
+    kill_when(killed, None, full_run * 0.5)
     assert proposals_and_runs(database) == (matches, 1, "ok")
 
     # 3. The next run succeeds and keeps every pair (same data, same plan).
