@@ -11,6 +11,7 @@ from faker import Faker
 
 from matcher.matching.windows import MINUTES_PER_WEEK, WeeklyWindow, merge_windows
 from matcher.models.applicant import GOALS
+from matcher.services.applicants import ApplicantDraft
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -35,20 +36,9 @@ TUTOR_LOCALES = ("en_US", "en_GB", "en_AU", "de_DE", "fr_FR", "en_CA", "ja_JP")
 
 
 @dataclass(frozen=True)
-class DemoApplicant:
-    role: str
-    display_name: str
-    email: str
-    timezone: str
-    windows: tuple[WeeklyWindow, ...]
-    goals: frozenset[str]
-    levels: frozenset[str]
-    gender: str | None
-    gender_preference: str | None
-    korean: str | None
-    in_person: bool
-    capacity: int
-    continue_with: str | None
+class DemoApplicant(ApplicantDraft):
+    """A made-up applicant with the status the demo gives them."""
+
     status: str
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import select
@@ -19,6 +20,25 @@ from matcher.services.errors import DomainError
 
 class ApplicantFields(Protocol):
     """The contract's fields, already validated (the import parser's records have this shape)."""
+
+    role: str
+    display_name: str
+    email: str
+    timezone: str
+    windows: tuple[WeeklyWindow, ...]
+    goals: frozenset[str]
+    levels: frozenset[str]
+    gender: str | None
+    gender_preference: str | None
+    korean: str | None
+    in_person: bool
+    capacity: int
+    continue_with: str | None
+
+
+@dataclass(frozen=True)
+class ApplicantDraft:
+    """A concrete :class:`ApplicantFields`: the sign-up forms and the demo data build these."""
 
     role: str
     display_name: str

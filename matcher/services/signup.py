@@ -20,6 +20,7 @@ from matcher.models import (
     SemesterStatus,
 )
 from matcher.services.applicants import (
+    ApplicantDraft,
     add_applicant,
     apply_fields,
     find_applicant,
@@ -34,22 +35,9 @@ AVAILABILITY_REASON = "availability changed by applicant"
 
 
 @dataclass(frozen=True)
-class SignupFields:
+class SignupFields(ApplicantDraft):
     """What a sign-up form collects: the contract's fields plus the note and page language."""
 
-    role: str
-    display_name: str
-    email: str
-    timezone: str
-    windows: tuple[WeeklyWindow, ...]
-    goals: frozenset[str]
-    levels: frozenset[str]
-    gender: str | None
-    gender_preference: str | None
-    korean: str | None
-    in_person: bool
-    capacity: int
-    continue_with: str | None
     note: str | None
     language: str
 
