@@ -12,11 +12,20 @@ def register(app: Flask) -> None:
     when it is initialised, and so that the request id is assigned before any other
     ``before_request`` hook (CSRF protection included) can fail the request.
     """
-    from matcher.security import database_errors, errors, headers, logs, proxy, ratelimit
+    from matcher.security import (
+        cross_site,
+        database_errors,
+        errors,
+        headers,
+        logs,
+        proxy,
+        ratelimit,
+    )
 
     ratelimit.choose_storage(app)
     proxy.install(app)
     headers.install(app)
+    cross_site.install(app)
     errors.install(app)
     logs.install()
     database_errors.install(app)
