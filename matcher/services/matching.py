@@ -18,13 +18,13 @@ from matcher.matching import (
     explain_pair,
     feasible_counts,
     propose_matches,
-    seoul_heatmap,
     top_alternatives,
 )
 from matcher.models import Applicant, Match, MatchRun, MatchStatus, Semester
 from matcher.services.audit import record_event
 from matcher.services.engine_input import EngineInput, build_engine_input
 from matcher.services.errors import DomainError
+from matcher.services.semester_figures import remembered
 
 WEIGHT_NAMES = tuple(f.name for f in fields(Weights))
 
@@ -213,15 +213,13 @@ def feasible_partner_counts(semester: Semester) -> dict[str, int]:
     """For every approved applicant (by public id): how many partners satisfy every hard rule.
 
     Capacity is ignored: this answers "who could ever teach this student?", which is what
-    recruiting needs before matching.
+    recruiting needs before matching. Remembered until the semester's data changes.
     """
-    problem = build_engine_input(semester).problem
-    if not problem.students or not problem.tutors:
-        return {p.id: 0 for p in (*problem.students, *problem.tutors)}
-    return feasible_counts(problem)
 
+    def compute() -> dict[str, int]:
+        problem = build_engine_input(semester).problem
+        if not problem.students or not problem.tutors:
+            return {p.id: 0 for p in (*problem.students, *problem.tutors)}
+        return feasible_counts(problem)
 
-def weekly_heatmap(semester: Semester) -> dict[str, list[int]]:
-    """Students and tutors free per hour of the Seoul week (168 hours, Monday 00:00 first)."""
-    problem = build_engine_input(semester).problem
-    return seoul_heatmap(problem)
+    return dict(remembered(semester, "feasible_partner_counts", compute))
