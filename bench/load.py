@@ -241,6 +241,12 @@ def report(results: Results, seconds: float, database: str, workers: int, storag
     print(f"\n== {database}: {workers} gunicorn workers, rate-limit storage {storage}")
     print(f"requests {count} in {seconds:.1f} s = {count / seconds:.1f}/s")
     print(f"latency all: {percentiles(every)}")
+    # The target (p95 under 300 ms) is for pages other than sign-in, whose argon2 hash is slow
+    # on purpose; the GET of the sign-in form is an ordinary page and counts.
+    pages = [
+        x for label, values in results.latencies.items() if label != "POST /login" for x in values
+    ]
+    print(f"latency of pages other than sign-in (target p95 < 300 ms): {percentiles(pages)}")
     print(
         f"5xx: {sum(n for s, n in by_status.items() if s >= 500)}   429: {by_status[429]}   "
         f"other errors: {len(results.errors)}"
