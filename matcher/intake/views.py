@@ -35,7 +35,6 @@ from matcher.intake.forms import (
     signup_fields,
 )
 from matcher.intake.grid import DAY_ROWS, NIGHT_ROWS, night_selected, windows_from_slots
-from matcher.intake.grid_markup import grid_table
 from matcher.intake.preview import preview_data, seoul_preview
 from matcher.intake.redaction import install_filters
 from matcher.intake.zones import zone_names
@@ -54,7 +53,6 @@ from matcher.services.signup import (
 )
 
 blueprint = Blueprint("intake", __name__)
-blueprint.add_app_template_global(grid_table, "grid_table")
 FORMS = {"student": StudentForm, "tutor": TutorForm}
 # A filled form is a few kilobytes; the app-wide limit is sized for coordinators' file imports.
 INTAKE_MAX_BYTES = 256 * 1024
