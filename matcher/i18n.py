@@ -12,7 +12,14 @@ PAGE_DEFAULTS = {
 }
 
 
+# Staff pages (sign-in, dashboard, account) are written in English only; translating their
+# frame and WTForms' messages by the browser's language made a Korean browser show a mix.
+STAFF_PATH_PREFIXES = ("/dashboard", "/login", "/logout", "/account")
+
+
 def select_locale() -> str:
+    if request.path.startswith(STAFF_PATH_PREFIXES):
+        return "en"
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
     if chosen in languages:
