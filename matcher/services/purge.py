@@ -11,7 +11,15 @@ from flask import current_app
 from sqlalchemy import Engine, delete, select
 
 from matcher.extensions import db
-from matcher.models import Applicant, Exclusion, Match, MatchRun, MatchStatus, Semester
+from matcher.models import (
+    Applicant,
+    AuditEvent,
+    Exclusion,
+    Match,
+    MatchRun,
+    MatchStatus,
+    Semester,
+)
 from matcher.models.base import utcnow
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
@@ -21,6 +29,7 @@ from matcher.services.errors import DomainError
 # the app config overrides it.
 DEFAULT_RETENTION_MONTHS = 12
 PURGED_TABLES = (Exclusion, Match, MatchRun, Applicant)  # children first
+REMOVED_REASON = "(removed by the purge)"
 
 
 def retention_months() -> int:
@@ -117,11 +126,38 @@ def purge_semester(semester: Semester, *, actor: str) -> dict[str, Any]:
             execution_options={"synchronize_session": False},
         )
     db.session.expire_all()
+    removed_reasons = _remove_export_reasons(semester)
     semester.purged_at = utcnow()
     semester.purged_counts = counts
     db.session.flush()
-    record_event("semester.purge", actor=actor, target=f"semester:{semester.id}", detail=counts)
+    record_event(
+        "semester.purge",
+        actor=actor,
+        target=f"semester:{semester.id}",
+        detail={**counts, "export_reasons_removed": removed_reasons},
+    )
     return counts
+
+
+def _remove_export_reasons(semester: Semester) -> int:
+    """Blank the free-text reasons coordinators gave for this semester's contact exports.
+
+    Every other audit detail holds ids, counts and fixed words; an export reason is typed by a
+    person and may name someone ("for Ms Kim's caseworker"), so it goes with the semester's
+    personal data. The event itself (who exported, when, which export id) stays.
+    """
+    events = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "roster.export",
+            AuditEvent.target == f"semester:{semester.id}",
+        )
+    ).all()
+    removed = 0
+    for event in events:
+        if event.detail.get("reason"):
+            event.detail = {**event.detail, "reason": REMOVED_REASON}
+            removed += 1
+    return removed
 
 
 def wipe_freed_space(engine: Engine) -> bool:

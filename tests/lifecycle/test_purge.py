@@ -23,7 +23,8 @@ CANARY_NAME = "Zebulon Canary 카나리아*"
 CANARY_EMAIL = "zebulon.canary@example.org"
 CANARY_NOTE = "canary-note-qxv"
 CANARY_REASON = "canary-reason-wyk"
-CANARIES = [CANARY_NAME, CANARY_EMAIL, CANARY_NOTE, CANARY_REASON]
+CANARY_EXPORT_REASON = "for Zebulon's caseworker canary-export-jfq"
+CANARIES = [CANARY_NAME, CANARY_EMAIL, CANARY_NOTE, CANARY_REASON, CANARY_EXPORT_REASON]
 
 
 @pytest.fixture
@@ -49,6 +50,10 @@ def closed_semester(make_semester, make_student, make_tutor):
     semester.closed_at = datetime.now(UTC) - timedelta(days=400)
     current = make_semester(name="Spring 2027", status="matching")
     make_student(current, display_name="Still Here*")
+    # Contacts exported for the semester, and for the other one: a coordinator's typed reason
+    # is personal data of that semester only.
+    export_roster(semester, "csv", include_contacts=True, reason=CANARY_EXPORT_REASON, actor="test")
+    export_roster(current, "csv", include_contacts=True, reason="Still Here export", actor="t")
     db.session.commit()
     return semester
 
@@ -94,6 +99,11 @@ def test_purge_removes_every_trace_of_the_canary(closed_semester, runner) -> Non
             assert canary.encode() not in data, canary
         assert "카나리아".encode() not in data
     assert "Still Here*" in text  # other semesters are untouched
+    assert "Still Here export" in text
+    exports = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "roster.export").order_by(AuditEvent.id)
+    ).all()
+    assert [e.detail["export_id"] for e in exports] and exports[0].detail["contacts"] is True
 
 
 def test_purge_keeps_anonymous_counts_and_is_audited(closed_semester, runner) -> None:
@@ -119,7 +129,7 @@ def test_purge_keeps_anonymous_counts_and_is_audited(closed_semester, runner) ->
     ).one()
     assert event.actor == "cli"
     assert event.target == f"semester:{semester.id}"
-    assert event.detail == semester.purged_counts
+    assert event.detail == {**semester.purged_counts, "export_reasons_removed": 1}
 
 
 def test_dry_run_lists_and_changes_nothing(closed_semester, runner) -> None:
