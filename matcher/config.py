@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from matcher.instance_files import read_or_create
+
 MB = 1024 * 1024
 DEFAULT_SECRET_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 
@@ -28,15 +30,9 @@ def database_url_from_env(instance_path: str) -> str:
 
 def local_secret_key(instance_path: str) -> str:
     """A random key made once and kept in instance/ (git-ignored), so local sessions survive restarts."""
-    path = Path(instance_path) / DEFAULT_SECRET_FILE
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    return read_or_create(
+        Path(instance_path) / DEFAULT_SECRET_FILE, lambda: secrets.token_urlsafe(48)
+    )
 
 
 class Config:

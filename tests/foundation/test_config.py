@@ -69,6 +69,18 @@ def test_local_secret_is_generated_once_and_kept_private(clean_env: None, tmp_pa
     assert secret_file.stat().st_mode & 0o077 == 0
 
 
+def test_workers_starting_together_all_get_the_same_local_secret(tmp_path) -> None:
+    """Several dev workers (gunicorn -w 4, or `flask run` plus a CLI command) share one key."""
+    import multiprocessing
+
+    from matcher.config import local_secret_key
+
+    with multiprocessing.get_context("fork").Pool(8) as pool:
+        keys = pool.map(local_secret_key, [str(tmp_path / "instance")] * 32)
+    assert len(set(keys)) == 1 and len(keys[0]) >= 32
+    assert [p.name for p in (tmp_path / "instance").iterdir()] == ["secret_key"]
+
+
 def test_default_database_is_sqlite_in_instance(clean_env: None, tmp_path) -> None:
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + str(
