@@ -125,6 +125,28 @@ def run_matching(
     return RunOutcome(plan, engine_input.applicants, run)
 
 
+def unmatched_preview(semester: Semester) -> RunOutcome:
+    """What a run with the default settings would leave unmatched, and why; nothing is saved.
+
+    Solving takes about a second for a full semester, and coordinators come back to this page
+    while recruiting; the plan is remembered until the semester's data changes (see
+    semester_figures). The applicant rows are read fresh each time.
+    """
+    _check_open(semester)
+
+    def compute() -> Plan:
+        return run_matching(semester, actor="preview", save=False).plan
+
+    plan = remembered(semester, "unmatched_preview", compute)
+    wanted = {u.person_id for u in plan.unmatched}
+    rows = db.session.scalars(
+        select(Applicant).where(
+            Applicant.semester_id == semester.id, Applicant.public_id.in_(wanted)
+        )
+    ).all()
+    return RunOutcome(plan, {a.public_id: a for a in rows}, None)
+
+
 def summarise(plan: Plan) -> dict[str, Any]:
     """Counts only (ids at most): a run's summary is kept and must hold no personal data."""
     stats = plan.statistics

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matcher.extensions import db
 from matcher.models import Applicant
-from matcher.services.matching import feasible_partner_counts
+from matcher.services.matching import feasible_partner_counts, unmatched_preview
 from matcher.services.pairs import exclude_pair, remove_exclusion
 from matcher.services.review import set_status
 
@@ -79,3 +79,20 @@ def test_changing_a_returned_figure_does_not_change_the_next_answer(
     db.session.commit()
     feasible_partner_counts(semester)[student.public_id] = 99
     assert feasible_partner_counts(semester)[student.public_id] == 1
+
+
+def test_the_unmatched_preview_follows_a_new_tutor(make_semester, make_student, make_tutor) -> None:
+    semester = make_semester()
+    make_student(semester, windows=EVENING)
+    make_student(semester, windows=EVENING)
+    make_tutor(semester, windows=EVENING)
+    db.session.commit()
+    first = unmatched_preview(semester)
+    assert [u.role for u in first.plan.unmatched] == ["student"]
+    left_out = first.plan.unmatched[0].person_id
+    assert first.applicants[left_out].display_name  # rows to show names with
+    assert unmatched_preview(semester).plan is first.plan  # nothing changed: not solved again
+
+    make_tutor(semester, windows=EVENING)
+    db.session.commit()
+    assert unmatched_preview(semester).plan.unmatched == ()  # both students have a tutor now
