@@ -1,4 +1,4 @@
-"""Matching pages: run (preview the diff, then save), proposals, alternatives, why-not, pair actions."""
+"""Matching pages: run, proposals, alternatives, why-not, pair actions and exclusions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import asdict
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from matcher.coordinator.forms import ConfirmForm
@@ -17,13 +17,13 @@ from matcher.matching.people import Weights
 from matcher.models import (
     Applicant,
     ApplicantStatus,
-    Exclusion,
     Match,
     MatchRun,
     Semester,
 )
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
+from matcher.services.exclusion_list import excluded_pairs
 from matcher.services.matching import (
     WEIGHT_NAMES,
     alternatives_for,
@@ -41,6 +41,7 @@ from matcher.services.pairs import (
     get_pair,
     lock_pair,
     pair_manually,
+    remove_exclusion,
     unlock_pair,
 )
 
@@ -109,14 +110,6 @@ def index(semester_id: int) -> str:
     last_run = db.session.scalars(
         select(MatchRun).where(MatchRun.semester_id == semester.id).order_by(MatchRun.id.desc())
     ).first()
-    student, tutor = aliased(Applicant), aliased(Applicant)
-    exclusions = db.session.execute(
-        select(student.public_id, tutor.public_id, Exclusion.reason)
-        .join(student, student.id == Exclusion.student_id)
-        .join(tutor, tutor.id == Exclusion.tutor_id)
-        .where(Exclusion.semester_id == semester.id)
-        .order_by(Exclusion.id)
-    ).all()
     return render_template(
         "coordinator/matching.html",
         semester=semester,
@@ -124,7 +117,7 @@ def index(semester_id: int) -> str:
         last_run=last_run,
         defaults=asdict(Weights()),
         values={},
-        exclusions=exclusions,
+        exclusions=excluded_pairs(semester),
         action=ConfirmForm(),
     )
 
@@ -314,6 +307,23 @@ def exclude_people(semester_id: int) -> Response:
 
     _commit(change)
     return _back(semester.id)
+
+
+@blueprint.post("/semesters/<int:semester_id>/matching/exclusions/<int:exclusion_id>/remove")
+def remove_excluded(semester_id: int, exclusion_id: int) -> Response:
+    """Lift an exclusion; a stale page (already removed, say) gets "changed meanwhile"."""
+    semester = _semester(semester_id)
+    _check_csrf()
+
+    def change() -> str:
+        student, tutor = remove_exclusion(exclusion_id, actor=_actor(), semester=semester)
+        return (
+            f"Removed the exclusion of {student} with {tutor}: "
+            "the next matching run may propose them again."
+        )
+
+    _commit(change)
+    return redirect(url_for(".index", semester_id=semester.id))
 
 
 @blueprint.post("/semesters/<int:semester_id>/matching/manual")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,6 +32,8 @@ from matcher.services.matching import explain_for
 
 ACTIVE = [s.value for s in ACTIVE_MATCH_STATUSES]
 MAX_TEXT = 500
+# Row ids are INTEGER: a larger id from a URL cannot exist, and PostgreSQL refuses to bind one.
+MAX_ROW_ID = 2**31 - 1
 
 
 def _flush() -> None:
@@ -147,24 +149,43 @@ def exclude_pair(
     return exclusion
 
 
-def remove_exclusion(exclusion_id: int, *, actor: str) -> None:
-    exclusion = db.session.get(Exclusion, exclusion_id)
-    if exclusion is None:
+def remove_exclusion(
+    exclusion_id: int, *, actor: str, semester: Semester | None = None
+) -> tuple[str, str]:
+    """Lift an exclusion, so the next run may propose the pair again; returns their public ids.
+
+    `semester` is the one the coordinator's page showed: an exclusion of another semester, or
+    one already removed, is "changed meanwhile" (the page was stale), never a crash. The row is
+    locked while it is checked and deleted, so two coordinators removing it at once get one
+    success and one "changed meanwhile". The audit event names the pair by public ids only; the
+    free-text reason, which may name someone, is not copied into it.
+    """
+    if not 1 <= exclusion_id <= MAX_ROW_ID:
         raise ChangedMeanwhile()
+    exclusion = db.session.scalars(
+        select(Exclusion).where(Exclusion.id == exclusion_id).with_for_update()
+    ).first()
+    if exclusion is None or (semester is not None and exclusion.semester_id != semester.id):
+        raise ChangedMeanwhile()
+    owner = db.session.get(Semester, exclusion.semester_id)  # never None: the FK cascades
+    if owner.is_closed:
+        raise DomainError(
+            f"Semester {owner.name!r} is closed; its exclusions can no longer be removed."
+        )
     student, tutor = (
         db.session.get(Applicant, exclusion.student_id),
         db.session.get(Applicant, exclusion.tutor_id),
     )
-    db.session.delete(exclusion)
-    _flush()
+    ids = (student.public_id if student else "", tutor.public_id if tutor else "")
+    gone = db.session.execute(delete(Exclusion).where(Exclusion.id == exclusion.id))
+    if gone.rowcount != 1:
+        raise ChangedMeanwhile()
     record_event(
         "match.unexclude",
         actor=actor,
-        detail={
-            "student": student.public_id if student else "",
-            "tutor": tutor.public_id if tutor else "",
-        },
+        detail={"student": ids[0], "tutor": ids[1]},
     )
+    return ids
 
 
 def _same_semester(semester: Semester, *people: Applicant) -> None:
