@@ -32,6 +32,7 @@ ENV_VAR = "MATCHER_DATA_KEY"
 KEY_FILE = "data_key"
 KEY_BYTES = 32
 EXTENSION = "data_keys"
+SOURCE_EXTENSION = "data_key_source"
 # HKDF labels: one root key, separate keys for encryption and for the email look-up hash, so a
 # leak of one use never helps with the other. Changing a label makes every stored value unreadable.
 CIPHER_LABEL = b"lelp-match applicant fields v1"
@@ -81,6 +82,44 @@ def new_key_text() -> str:
     return base64.b64encode(os.urandom(KEY_BYTES)).decode()
 
 
+@dataclass(frozen=True)
+class KeySource:
+    """Where this app's data key came from: a rotation must tell the operator what to replace."""
+
+    name: str  # MATCHER_DATA_KEY, the DATA_KEY setting, or the key file's path
+    path: Path | None = None  # set only for the instance key file, the one a command may rewrite
+
+
+def write_key_file(path: Path, key_text: str) -> None:
+    """Create PATH owner-only (0600) holding the key, on disk before returning; never overwrite.
+
+    Exclusive creation, so a key that may still be needed is never replaced by accident, and
+    fsync of the file and its folder, so a key that the database is about to depend on survives
+    a crash of the machine.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, (key_text.strip() + "\n").encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    _sync_folder(path.parent)
+
+
+def replace_key_file(staged: Path, target: Path) -> None:
+    """Rename STAGED over TARGET in one step (same folder), so a reader sees the old or the new key."""
+    os.replace(staged, target)
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def local_data_key(instance_path: str) -> bytes:
     """A key made once into instance/data_key (owner-only, git-ignored) for local use.
 
@@ -101,23 +140,33 @@ def local_data_key(instance_path: str) -> bytes:
     return decode_key(path.read_text(), f"The key file {path}")
 
 
-def resolve_data_key(config: Any, instance_path: str) -> bytes:
-    """MATCHER_DATA_KEY, else (outside production) a DATA_KEY config value or the instance file."""
+def locate_data_key(config: Any, instance_path: str) -> tuple[bytes, KeySource]:
+    """MATCHER_DATA_KEY, else (outside production) a DATA_KEY config value or the instance file;
+    with where it came from."""
     env_key = os.environ.get(ENV_VAR, "").strip()
     if env_key:
-        return decode_key(env_key, ENV_VAR)
+        return decode_key(env_key, ENV_VAR), KeySource(ENV_VAR)
     if config.get("ENV_NAME") == "production":
         raise DataKeyError(
             f"Production needs {ENV_VAR} in the environment (base64 of {KEY_BYTES} random bytes, "
             "e.g. from `openssl rand -base64 32`), kept outside the database and its backups."
         )
     if config.get("DATA_KEY"):
-        return decode_key(config["DATA_KEY"], "The DATA_KEY setting")
-    return local_data_key(instance_path)
+        source = KeySource("the DATA_KEY setting")
+        return decode_key(config["DATA_KEY"], "The DATA_KEY setting"), source
+    path = Path(instance_path) / KEY_FILE
+    return local_data_key(instance_path), KeySource(str(path), path)
 
 
 def install_data_keys(app: Flask) -> None:
-    app.extensions[EXTENSION] = derive(resolve_data_key(app.config, app.instance_path))
+    root, source = locate_data_key(app.config, app.instance_path)
+    app.extensions[EXTENSION] = derive(root)
+    app.extensions[SOURCE_EXTENSION] = source
+
+
+def current_key_source() -> KeySource:
+    """Where the running app's key came from, so a command can say what to change after a rotation."""
+    return current_app.extensions[SOURCE_EXTENSION]
 
 
 def current_keys() -> DataKeys:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from matcher.crypto.keys import current_keys
+from matcher.crypto.keys import DataKeys, current_keys
 
 
 def normalise_email(email: str) -> str:
@@ -19,7 +19,10 @@ def email_hash(email: str) -> str:
     Keyed, so a copy of the database alone cannot confirm a guessed address the way a plain
     hash of a known email list could.
     """
-    digest = hmac.new(
-        current_keys().email_hash_key, normalise_email(email).encode("utf-8"), hashlib.sha256
-    )
+    return email_hash_under(current_keys(), email)
+
+
+def email_hash_under(keys: DataKeys, email: str) -> str:
+    """The same hash under given keys: a key rotation computes it under the new key."""
+    digest = hmac.new(keys.email_hash_key, normalise_email(email).encode("utf-8"), hashlib.sha256)
     return digest.hexdigest()
