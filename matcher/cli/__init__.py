@@ -31,6 +31,7 @@ def one_transaction() -> Iterator[None]:
 def register_commands(app: Flask) -> None:
     from matcher.cli.applicants import applicants_cli
     from matcher.cli.backup import backup_command
+    from matcher.cli.data_key import data_key_cli
     from matcher.cli.demo import demo_command
     from matcher.cli.match import match_cli
     from matcher.cli.proposals import propose  # noqa: F401  (adds `match propose`)
@@ -48,6 +49,7 @@ def register_commands(app: Flask) -> None:
         purge_command,
         applicants_cli,
         backup_command,
+        data_key_cli,
     ):
         app.cli.add_command(command)
 
