@@ -109,6 +109,9 @@ def rotate(
     One transaction: every value is decrypted with the current key, encrypted with the new one
     and read back with the new key before the commit; any failure changes nothing. The new key
     comes from MATCHER_NEW_DATA_KEY, --new-key-file FILE or --generate -o FILE.
+
+    Stop the service first (then pass --service-stopped) and restart it with the new key.
+    Backups made before the rotation open only with the old key. See SECURITY.md.
     """
     if key_on_command_line is not None or stray:
         raise click.UsageError(ON_COMMAND_LINE)
