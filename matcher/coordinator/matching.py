@@ -21,6 +21,7 @@ from matcher.models import (
     MatchRun,
     Semester,
 )
+from matcher.security.redirects import safe_next
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
 from matcher.services.exclusion_list import excluded_pairs
@@ -29,6 +30,7 @@ from matcher.services.matching import (
     alternatives_for,
     explain_for,
     run_matching,
+    unmatched_preview,
     weights_from,
 )
 from matcher.services.pairs import (
@@ -77,7 +79,7 @@ def _commit(change: Callable[[], str]) -> None:
 
 
 def _back(semester_id: int) -> Response:
-    target = request.form.get("back", "")
+    target = safe_next(request.form.get("back"), "")  # no host, no control characters
     if target.startswith("/dashboard/") and "//" not in target:
         return redirect(target)
     return redirect(url_for(".index", semester_id=semester_id))
@@ -171,7 +173,7 @@ def unmatched(semester_id: int) -> str | Response:
     """Who a run would leave without a partner, with the engine's reason and what would help."""
     semester = _semester(semester_id)
     try:
-        outcome = run_matching(semester, actor=_actor(), save=False)
+        outcome = unmatched_preview(semester)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for(".index", semester_id=semester.id))
