@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, current_app, has_app_context
 
 from matcher.config import ConfigError
+from matcher.instance_files import read_or_create
 
 ENV_VAR = "MATCHER_DATA_KEY"
 KEY_FILE = "data_key"
@@ -121,23 +120,9 @@ def _sync_folder(folder: Path) -> None:
 
 
 def local_data_key(instance_path: str) -> bytes:
-    """A key made once into instance/data_key (owner-only, git-ignored) for local use.
-
-    Written to a private temporary file and linked into place, so workers starting together never
-    read a half-written key: the first link wins and the others read that file.
-    """
+    """A key made once into instance/data_key (owner-only, git-ignored) for local use."""
     path = Path(instance_path) / KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".data_key-")  # 0600
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(new_key_text() + "\n")
-            with contextlib.suppress(FileExistsError):
-                os.link(temporary, path)
-        finally:
-            os.unlink(temporary)
-    return decode_key(path.read_text(), f"The key file {path}")
+    return decode_key(read_or_create(path, new_key_text), f"The key file {path}")
 
 
 def locate_data_key(config: Any, instance_path: str) -> tuple[bytes, KeySource]:
