@@ -19,12 +19,32 @@ users_cli = AppGroup("users", help="Manage coordinator accounts.")
 @click.option("--name", required=True, help="How the account is shown; a pseudonym is fine.")
 @click.option("--admin", is_flag=True, help="Make an admin, who can manage other coordinators.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_coordinator(email: str, name: str, admin: bool, password_stdin: bool) -> None:
-    """Create a coordinator account that signs in with EMAIL."""
+@click.option(
+    "--temporary/--own-password",
+    default=True,
+    show_default=True,
+    help=(
+        "--temporary: you are choosing the password for someone else, so the account must "
+        "replace it with its own at its first sign-in before any dashboard page opens. "
+        "--own-password: the account is yours (or the person typed the password themself); "
+        "keep it."
+    ),
+)
+def create_coordinator(
+    email: str, name: str, admin: bool, password_stdin: bool, temporary: bool
+) -> None:
+    """Create a coordinator account that signs in with EMAIL.
+
+    The password is temporary by default: whoever ran this command knows it, so the new
+    account is asked to choose its own at its first sign-in. Pass --own-password when
+    creating your own account.
+    """
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with one_transaction():
-        user = create_user(email, name, password, admin=admin, actor=CLI_ACTOR)
+        user = create_user(email, name, password, admin=admin, actor=CLI_ACTOR, temporary=temporary)
     click.echo(f"Created {user.role} account {user.email} (id {user.id}).")
+    if temporary:
+        click.echo("The password is temporary: it must be changed at the first sign-in.")

@@ -36,6 +36,14 @@ def require_coordinator() -> Response | None:
         return login_manager.unauthorized()
     if current_user.role not in DASHBOARD_ROLES:
         abort(403)
+    if current_user.must_change_password:
+        # An admin chose (and saw) this password; nothing opens until the account picks its own.
+        # The password page and sign-out live in the auth blueprint, so they stay reachable.
+        flash(
+            "Choose your own password before continuing: the one you signed in with is temporary.",
+            "info",
+        )
+        return redirect(url_for("auth.password"))
     return None
 
 

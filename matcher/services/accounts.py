@@ -133,7 +133,10 @@ def check_new_password(password: str, confirm: str) -> None:
 
 
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
-    """Changing the password signs out every other session (and this one gets a fresh token)."""
+    """Changing the password signs out every other session (and this one gets a fresh token).
+
+    It also ends a temporary password's hold on the dashboard: the account chose its own.
+    """
     if not verify_password(user.password_hash, current):
         record_event(
             "auth.password_change",
@@ -145,9 +148,16 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
     check_new_password(new, confirm)
     if new == current:
         raise DomainError("Choose a password different from the current one.", field="new")
+    replaced_temporary = user.must_change_password
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     revoke_sessions(user)
-    record_event("auth.password_change", actor=user_actor(user.id), target=f"user:{user.id}")
+    record_event(
+        "auth.password_change",
+        actor=user_actor(user.id),
+        target=f"user:{user.id}",
+        detail={"replaced_temporary": replaced_temporary},
+    )
 
 
 def list_users() -> list[User]:
@@ -167,8 +177,9 @@ def temporary_password() -> str:
 
 
 def create_coordinator(email: str, name: str, *, admin: bool, by: User) -> tuple[User, str]:
+    """The admin sees the password, so the new account must replace it at its first sign-in."""
     password = temporary_password()
-    user = create_user(email, name, password, admin=admin, actor=user_actor(by.id))
+    user = create_user(email, name, password, admin=admin, actor=user_actor(by.id), temporary=True)
     return user, password
 
 
@@ -196,9 +207,11 @@ def _other_active_admins(user: User) -> int:
 
 
 def reset_password(user: User, *, by: User) -> str:
-    """A new temporary password (shown once), lockout cleared, every session of the user ended."""
+    """A new temporary password (shown once, to be replaced at the next sign-in), lockout
+    cleared, every session of the user ended."""
     password = temporary_password()
     user.password_hash = hash_password(password)
+    user.must_change_password = True
     user.failed_logins = 0
     user.locked_until = None
     revoke_sessions(user)

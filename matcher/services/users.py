@@ -19,7 +19,17 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(email: str, name: str, password: str, *, admin: bool = False, actor: str) -> User:
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    *,
+    admin: bool = False,
+    actor: str,
+    temporary: bool = False,
+) -> User:
+    """A new account; `temporary` when someone else chose the password, which the account must
+    then replace at its first sign-in (the person who typed it knows it)."""
     email = normalise_email(email)
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
         raise DomainError(f"{email!r} is not an email address.", field="email")
@@ -37,8 +47,14 @@ def create_user(email: str, name: str, password: str, *, admin: bool = False, ac
         name=name,
         password_hash=hash_password(password),
         role=(UserRole.ADMIN if admin else UserRole.COORDINATOR).value,
+        must_change_password=temporary,
     )
     db.session.add(user)
     db.session.flush()
-    record_event("user.create", actor=actor, target=f"user:{user.id}", detail={"role": user.role})
+    record_event(
+        "user.create",
+        actor=actor,
+        target=f"user:{user.id}",
+        detail={"role": user.role, "temporary_password": temporary},
+    )
     return user
