@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -60,11 +60,22 @@ def semester_counts(semester: Semester) -> Counts:
     )
 
 
-def _offset_minutes(zone: str, semester: Semester) -> int:
-    """The zone's UTC offset on the semester's first day (the heat map shows that first week)."""
-    moment = datetime.combine(semester.starts_on, time(12), ZoneInfo(zone))
-    offset = moment.utcoffset()
-    return int(offset.total_seconds() // 60) if offset is not None else 0
+@lru_cache(maxsize=1024)
+def _shifts_to_seoul(zone: str, first_day: date, last_day: date) -> tuple[int, ...]:
+    """Every distinct (Seoul offset − zone offset) in minutes on the semester's days.
+
+    One value for most zones; two when the zone changes its clocks during the semester.
+    """
+    seoul, local = ZoneInfo("Asia/Seoul"), ZoneInfo(zone)
+    shifts = set()
+    day = first_day
+    while day <= last_day:
+        noon = datetime.combine(day, time(12))
+        seoul_offset = noon.replace(tzinfo=seoul).utcoffset() or timedelta(0)
+        local_offset = noon.replace(tzinfo=local).utcoffset() or timedelta(0)
+        shifts.add(int((seoul_offset - local_offset).total_seconds() // 60))
+        day += timedelta(days=1)
+    return tuple(sorted(shifts))
 
 
 @lru_cache(maxsize=4096)
@@ -107,10 +118,11 @@ def shortage_level(students: int, tutors: int) -> str:
 
 
 def heat_map(semester: Semester) -> HeatMap:
-    """Approved students vs approved tutors free for each whole hour of the Seoul week.
+    """Approved students vs approved tutors free for each whole hour of the Seoul week, in
+    every week of the semester.
 
-    Uses each zone's offset in the semester's first week: a clock change later in the semester
-    shifts a tutor by an hour, which the pair pages account for exactly.
+    A pair must meet every week, so an hour counts for someone only if it is free both before
+    and after a clock change in their zone during the semester (as the engine checks pairs).
     """
     people = db.session.execute(
         select(Applicant.role, Applicant.timezone, Applicant.availability).where(
@@ -118,13 +130,11 @@ def heat_map(semester: Semester) -> HeatMap:
             Applicant.status == ApplicantStatus.APPROVED.value,
         )
     ).all()
-    seoul = _offset_minutes("Asia/Seoul", semester)
     totals = {"student": np.zeros(7 * HOURS, dtype=int), "tutor": np.zeros(7 * HOURS, dtype=int)}
-    offsets: dict[str, int] = {}
     for role, zone, availability in people:
-        if zone not in offsets:
-            offsets[zone] = _offset_minutes(zone, semester)
-        totals[role] += _seoul_hours(availability, seoul - offsets[zone])
+        shifts = _shifts_to_seoul(zone, semester.starts_on, semester.ends_on)
+        free = np.logical_and.reduce([_seoul_hours(availability, shift) for shift in shifts])
+        totals[role] += free
     students = totals["student"].reshape(7, HOURS)
     tutors = totals["tutor"].reshape(7, HOURS)
     rows = []

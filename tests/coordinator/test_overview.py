@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 
 from sqlalchemy import select
 
@@ -41,7 +42,7 @@ def test_counts_by_role_status_and_pairs(make_semester, make_student, make_tutor
 def test_heat_map_converts_tutors_to_seoul_time_and_grades_the_shortage(
     make_semester, make_student, make_tutor
 ) -> None:
-    semester = make_semester()  # starts 2027-03-02: New York is on EST (UTC−5) that week
+    semester = make_semester(starts_on=date(2027, 1, 11), ends_on=date(2027, 3, 5))  # all EST
     for _ in range(3):
         make_student(semester, windows="Tue 09:00-10:00")
     make_tutor(semester, timezone="America/New_York", windows="Mon 19:00-20:00")
@@ -57,6 +58,22 @@ def test_heat_map_converts_tutors_to_seoul_time_and_grades_the_shortage(
         "1",
         "4",
     ]
+
+
+def test_heat_map_counts_only_hours_free_before_and_after_a_clock_change(
+    make_semester, make_tutor
+) -> None:
+    """New York leaves daylight time on 2027-11-07: 07:00 there is 20:00 in Seoul, then 21:00."""
+    semester = make_semester(starts_on=date(2027, 9, 6), ends_on=date(2027, 12, 17))
+    make_tutor(semester, timezone="America/New_York", windows="Mon 07:00-09:00")
+    make_tutor(semester, timezone="America/New_York", windows="Tue 07:00-08:00")
+    monday = [heat_map(semester).rows[hour][1][0].tutors for hour in (20, 21, 22)]
+    assert monday == [0, 1, 0]  # 20-22 before the change, 21-23 after: only 21:00 both times
+    assert all(row[1][1].tutors == 0 for row in heat_map(semester).rows)  # one hour: never both
+
+    summer = make_semester(starts_on=date(2027, 9, 6), ends_on=date(2027, 10, 29))
+    make_tutor(summer, timezone="America/New_York", windows="Mon 07:00-09:00")
+    assert [heat_map(summer).rows[hour][1][0].tutors for hour in (20, 21, 22)] == [1, 1, 0]
 
 
 def test_overview_page_shows_heat_map_and_highlights_few_option_students(
