@@ -7,7 +7,7 @@ from matcher.matching.explain import (
     explain_pair,
     top_alternatives,
 )
-from matcher.matching.overview import feasible_counts, seoul_heatmap
+from matcher.matching.overview import feasible_counts
 from matcher.matching.people import (
     Diff,
     Help,
@@ -55,7 +55,6 @@ __all__ = [
     "merge_windows",
     "parse_windows",
     "propose_matches",
-    "seoul_heatmap",
     "top_alternatives",
     "windows_by_period",
 ]

@@ -8,7 +8,6 @@ from matcher.matching import (
     format_periods,
     parse_windows,
     propose_matches,
-    seoul_heatmap,
     windows_by_period,
 )
 
@@ -154,12 +153,3 @@ def test_statistics_count_the_plan():
     assert st.feasible_pairs == 2
     assert st.total_quality == sum(p.score for p in plan.pairs)
     assert st.weeks == 16
-
-
-def test_seoul_heatmap_counts_whole_free_hours_in_the_first_week():
-    s = student("s1", windows="Mon 19:00-21:00")
-    t = tutor("t1", windows="Mon 10:00-11:30", timezone="Europe/London")  # 19:00-20:30 KST
-    heat = seoul_heatmap(problem([s], [t]))
-    assert heat["students"][19] == heat["students"][20] == 1
-    assert heat["tutors"][19] == 1 and heat["tutors"][20] == 0
-    assert sum(heat["students"]) == 2
