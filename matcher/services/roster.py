@@ -85,18 +85,23 @@ def load_roster(
 ) -> tuple[list[RosterPair], list[RosterPerson], list[RosterPerson]]:
     """The builder's inputs: confirmed and ended pairs, the unmatched, and the withdrawn.
 
-    Unmatched means approved and in no confirmed or ended pair. A pair that was only proposed
-    or locked was never agreed, so its people count as unmatched rather than vanishing from
-    the record. ``confirmed_by`` is the coordinator account's name (a pseudonym is fine there),
-    never its email.
+    Unmatched means approved and in no confirmed pair now (the contract's "approved applicants
+    with no pair"): someone whose pair ended is listed under ``ended`` with that pair and under
+    ``unmatched`` until a new pair is confirmed. A pair that was only proposed or locked was
+    never agreed, so its people count as unmatched, and a proposal ended before it was ever
+    confirmed (e.g. excluded by a coordinator) is not an ended pair of the semester.
+    ``confirmed_by`` is the coordinator account's name (a pseudonym is fine there), never its
+    email.
     """
-    matches = list(
-        db.session.scalars(
+    matches = [
+        m
+        for m in db.session.scalars(
             select(Match)
             .where(Match.semester_id == semester.id, Match.status.in_(ON_THE_RECORD))
             .options(joinedload(Match.student), joinedload(Match.tutor))
         )
-    )
+        if m.status == MatchStatus.CONFIRMED or m.confirmed_at is not None
+    ]
     coordinator_ids = {m.confirmed_by_id for m in matches if m.confirmed_by_id is not None}
     coordinators = dict(
         db.session.execute(select(User.id, User.name).where(User.id.in_(coordinator_ids))).all()
@@ -119,7 +124,8 @@ def load_roster(
         )
         for m in matches
     ]
-    paired = {m.student_id for m in matches} | {m.tutor_id for m in matches}
+    current = [m for m in matches if m.status == MatchStatus.CONFIRMED]
+    paired = {m.student_id for m in current} | {m.tutor_id for m in current}
     applicants = db.session.scalars(
         select(Applicant).where(
             Applicant.semester_id == semester.id,

@@ -33,6 +33,8 @@ def roster_semester(make_semester, make_student, make_tutor, make_user):
     ended_tutor = make_tutor(semester, display_name="Tutor Cy")
     proposed_student = make_student(semester, display_name="Dal*")
     proposed_tutor = make_tutor(semester, display_name="Tutor Dee")
+    dropped_student = make_student(semester, display_name="Ima*")
+    dropped_tutor = make_tutor(semester, display_name="Tutor Jo")
     make_student(semester, display_name="Eun*")  # approved, never paired
     make_student(semester, display_name="Fay*", status="withdrawn")
     make_tutor(semester, display_name="Gil (pending)", status="pending")
@@ -66,6 +68,14 @@ def roster_semester(make_semester, make_student, make_tutor, make_user):
                 student_id=proposed_student.id,
                 tutor_id=proposed_tutor.id,
                 status="proposed",
+            ),
+            Match(  # a proposal a coordinator excluded: never agreed, so never an ended pair
+                semester_id=semester.id,
+                student_id=dropped_student.id,
+                tutor_id=dropped_tutor.id,
+                status="ended",
+                ended_at=datetime(2027, 3, 5, tzinfo=UTC),
+                end_reason="excluded by a coordinator",
             ),
         ]
     )
@@ -105,8 +115,12 @@ def test_csv_export_writes_the_contract_and_audits_the_export_id(
     assert by_section == {
         ("matched", "하늘*"),
         ("ended", "Chan*"),
+        ("unmatched", "Chan*"),  # the pair ended: no pair now
+        ("unmatched", "Tutor Cy"),
         ("unmatched", "Dal*"),  # only proposed, never confirmed
         ("unmatched", "Tutor Dee"),
+        ("unmatched", "Ima*"),  # their proposal was excluded before anyone confirmed it
+        ("unmatched", "Tutor Jo"),
         ("unmatched", "Eun*"),
         ("withdrawn", "Fay*"),
     }
