@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -9,6 +10,10 @@ from sqlalchemy import inspect, select, text
 
 from matcher.extensions import db
 from matcher.models import User
+
+# These tests build their own app (make_app), so conftest does not mark them `db`; without this
+# mark the PostgreSQL pass (`pytest -m db`) would deselect them and never migrate PostgreSQL.
+pytestmark = pytest.mark.db
 
 
 def _schema_diff() -> list:
