@@ -1,6 +1,7 @@
 """Reading the applicants contract file (CSV or XLSX) into validated records, all errors at once."""
 
 from matcher.applicant_file.errors import ApplicantFileError, RowError
+from matcher.applicant_file.messages import ignored_columns_line
 from matcher.applicant_file.people import person_ids, to_people
 from matcher.applicant_file.reader import read_applicant_file, read_applicant_path
 from matcher.applicant_file.records import ApplicantFile, ApplicantRecord, RawRow
@@ -14,6 +15,7 @@ __all__ = [
     "ApplicantRecord",
     "RawRow",
     "RowError",
+    "ignored_columns_line",
     "person_ids",
     "read_applicant_file",
     "read_applicant_path",

@@ -1,8 +1,9 @@
-"""Quoting a cell's value inside an error message without letting it mislead the reader."""
+"""Quoting a cell's value inside a message without letting it mislead the reader."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 _LONGEST = 40
 
@@ -21,3 +22,10 @@ def shown(value: str) -> str:
         else:
             out.append(char)
     return '"' + "".join(out) + '"'
+
+
+def ignored_columns_line(columns: Sequence[str]) -> str:
+    """Said with every answer about a file, refusals included, so that a misspelt column (whose
+    values were not read) is noticed the first time."""
+    names = ", ".join(shown(name) for name in columns)
+    return f"Ignored unknown column{'s' if len(columns) != 1 else ''}: {names}."

@@ -12,7 +12,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from matcher.applicant_file import ApplicantFile, ApplicantFileError, read_applicant_path
+from matcher.applicant_file import (
+    ApplicantFile,
+    ApplicantFileError,
+    ignored_columns_line,
+    read_applicant_path,
+)
 from matcher.applicant_file import write_rejected as write_rejected_rows
 from matcher.cli import one_transaction
 from matcher.extensions import db
@@ -141,6 +146,8 @@ def _check_rejected_path(path: Path, file: Path) -> None:
 
 def _list_errors(result: ApplicantFile) -> None:
     """Every problem at once, one line each, so the whole file can be fixed in one pass."""
+    if result.errors and result.unknown_columns:
+        click.echo(ignored_columns_line(result.unknown_columns), err=True)
     if result.errors:
         rows = len({error.row for error in result.errors})
         click.echo(f"Problems in {rows} row{'s' if rows != 1 else ''}:", err=True)

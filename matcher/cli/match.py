@@ -19,6 +19,7 @@ from matcher.applicant_file import (
     ApplicantFile,
     ApplicantFileError,
     ApplicantRecord,
+    ignored_columns_line,
     person_ids,
     read_applicant_path,
     to_people,
@@ -126,6 +127,8 @@ def _read(file: Path) -> ApplicantFile:
     except ApplicantFileError as exc:
         raise click.ClickException(f"{file.name}: {exc}") from None
     if applicants.errors:
+        if applicants.unknown_columns:
+            click.echo(f"{file.name}: {ignored_columns_line(applicants.unknown_columns)}", err=True)
         for error in applicants.errors:
             click.echo(f"{file.name}: {error}", err=True)
         rows = {error.row for error in applicants.errors}
@@ -144,7 +147,7 @@ def _report_file(file: Path, applicants: ApplicantFile, to_terminal: bool) -> No
     if applicants.encoding == "cp949":
         say("The file was read as Korean Windows text (CP949); saving it as CSV UTF-8 is safer.")
     if applicants.unknown_columns:
-        say("Ignored unknown columns: " + ", ".join(applicants.unknown_columns) + ".")
+        say(ignored_columns_line(applicants.unknown_columns))
 
 
 def _records_by_id(records: Sequence[ApplicantRecord]) -> dict[str, ApplicantRecord]:

@@ -17,13 +17,23 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, RadioField
 
-from matcher.applicant_file import ApplicantFile, ApplicantFileError, read_applicant_file
+from matcher.applicant_file import (
+    ApplicantFile,
+    ApplicantFileError,
+    ignored_columns_line,
+    read_applicant_file,
+)
 from matcher.coordinator.views import blueprint, get_semester_or_404
 from matcher.extensions import db
 from matcher.models import Semester
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
-from matcher.services.importing import ImportSummary, InvalidRows, describe, import_applicants
+from matcher.services.importing import (
+    ImportSummary,
+    InvalidRows,
+    describe,
+    import_applicants,
+)
 
 SESSION_KEY = "staged_import"
 STAGED_SECONDS = 3600  # an upload left unconfirmed is deleted after this long
@@ -148,6 +158,9 @@ def _read(semester: Semester, form: UploadForm) -> tuple[str, int]:
             form=form,
             result=result,
             refusal=invalid.message,
+            ignored_columns=(
+                ignored_columns_line(result.unknown_columns) if result.unknown_columns else ""
+            ),
             rows=_shown_rows(result),
             header_errors=_header_errors(invalid),
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from matcher.applicant_file import ApplicantFile, ApplicantRecord, RowError
+from matcher.applicant_file import ApplicantFile, ApplicantRecord, RowError, ignored_columns_line
 from matcher.extensions import db
 from matcher.matching.windows import format_windows
 from matcher.models import (
@@ -270,10 +270,7 @@ def describe(summary: ImportSummary) -> list[str]:
             "because a person's times or time zone changed; re-run matching for them."
         )
     if summary.unknown_columns:
-        names = ", ".join(repr(name) for name in summary.unknown_columns)
-        lines.append(
-            f"Ignored unknown column{'s' if len(summary.unknown_columns) != 1 else ''}: {names}."
-        )
+        lines.append(ignored_columns_line(summary.unknown_columns))
     if summary.encoding == "cp949":
         lines.append(
             'The file was not UTF-8, so it was read as CP949 (Korean Excel\'s "CSV"); '

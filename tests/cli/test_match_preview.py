@@ -232,7 +232,12 @@ def test_unknown_columns_are_mentioned(cli: FlaskCliRunner, tmp_path: Path) -> N
     path.write_text("\n".join([text[0] + ",Notes"] + [line + ",x" for line in text[1:]]) + "\n")
     result = preview(cli, path, *SPRING)
     assert result.exit_code == 0, result.output
-    assert "Ignored unknown columns: Notes." in result.stderr
+    assert 'Ignored unknown column: "Notes".' in result.stderr
+    # Said with a refusal too: a misspelt column is a common cause of bad rows.
+    broken = path.read_text().replace("Mon 19:00", "Mon 19:10", 1)
+    path.write_text(broken)
+    refused = preview(cli, path, *SPRING)
+    assert refused.exit_code != 0 and 'Ignored unknown column: "Notes".' in refused.stderr
 
 
 @pytest.mark.parametrize(

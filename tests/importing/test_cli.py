@@ -97,6 +97,17 @@ def test_every_error_is_listed_at_once_and_nothing_is_written(tmp_path, run_impo
     assert not (tmp_path / "spring.rejected.csv").exists()
 
 
+def test_an_unknown_column_is_named_even_when_rows_are_refused(tmp_path, run_import) -> None:
+    """A misspelt column is why rows fail more often than not: say so with the refusal."""
+    path = tmp_path / "spring.csv"
+    rows = [student(favourite_colour="blue"), student(availability="Mon 19:10-21:00")]
+    path.write_bytes(to_csv(rows, (*HEADER, "favourite_colour")))
+    result = run_import(path)
+    assert result.exit_code == 1
+    assert 'Ignored unknown column: "favourite_colour".' in result.output
+    assert "row 3, availability:" in result.output and stored() == []
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

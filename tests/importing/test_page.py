@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.models import Applicant, AuditEvent
 
-from .files import student, to_csv, to_xlsx, tutor
+from .files import HEADER, student, to_csv, to_xlsx, tutor
 
 
 @pytest.fixture
@@ -116,6 +116,14 @@ def test_errors_are_shown_beside_their_rows_and_nothing_is_imported(
     assert "<script>alert(1)" not in response.text
     assert "confirm" not in response.text  # no way to import a file with errors as it is
     assert stored() == [] and staged_files(app) == []
+
+
+def test_a_refusal_also_names_the_unknown_columns(app, client, semester, signed_in) -> None:
+    rows = [student(favourite_colour="blue"), student(availability="Mon 19:10-21:00")]
+    response = upload(client, semester, to_csv(rows, (*HEADER, "favourite_colour")))
+    assert response.status_code == 422
+    assert "Ignored unknown column: &#34;favourite_colour&#34;." in response.text
+    assert stored() == []
 
 
 def test_skip_invalid_previews_and_imports_exactly_the_good_rows(
