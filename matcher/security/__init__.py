@@ -20,9 +20,11 @@ def register(app: Flask) -> None:
         logs,
         proxy,
         ratelimit,
+        row_ids,
     )
 
     ratelimit.choose_storage(app)
+    row_ids.install(app)
     proxy.install(app)
     headers.install(app)
     cross_site.install(app)
