@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import BinaryIO
 
 from openpyxl import Workbook
@@ -72,7 +73,7 @@ def _write_row(sheet: Worksheet, row_number: int, values: Sequence[object]) -> N
         cell = sheet.cell(row=row_number, column=column)
         if value is None or value == "":
             continue
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             cell.value = value
             continue
         cell.value = _xlsx_cell_text(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 SECTIONS = ("matched", "ended", "unmatched", "withdrawn")
@@ -127,7 +128,8 @@ def _pair_line(section: str, pair: RosterPair, include_contacts: bool) -> dict[s
         "windows_student_local": pair.windows_student_local,
         "windows_tutor_local": pair.windows_tutor_local,
         "shared_goals": pair.shared_goals,
-        "score": None if pair.score is None else round(pair.score, 2),
+        # Two decimals, as `match preview` prints them (7.00, not 7.0); still a number in XLSX.
+        "score": None if pair.score is None else Decimal(f"{pair.score:.2f}"),
         "confirmed_at": seoul_timestamp(pair.confirmed_at),
         "confirmed_by": pair.confirmed_by,
         "ended_at": seoul_timestamp(pair.ended_at),

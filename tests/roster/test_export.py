@@ -126,6 +126,7 @@ def test_csv_export_writes_the_contract_and_audits_the_export_id(
     }
     matched = next(r for r in records if r["section"] == "matched")
     assert matched["confirmed_by"] == "Kay*"
+    assert matched["score"] == "8.50"  # two decimals, as match preview prints scores
     assert matched["student_id"].startswith("S-") and matched["tutor_id"].startswith("T-")
     assert matched["pair_id"].startswith("P-")
     assert matched["confirmed_at"] == "2027-03-09T10:00+09:00"

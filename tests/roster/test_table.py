@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from matcher.roster import header, rows
 
 from .sample import (
@@ -50,7 +52,7 @@ def test_a_pair_line_carries_windows_score_and_seoul_timestamps() -> None:
     assert line["windows_seoul"] == "Thu 09:00-10:00; from 2027-03-14: Thu 08:00-09:00"
     assert line["windows_tutor_local"] == "Wed 19:00-20:00"
     assert line["shared_goals"] == "conversation;speech"
-    assert line["score"] == 9.35
+    assert line["score"] == Decimal("9.35")
     assert line["confirmed_at"] == "2027-03-08T12:00+09:00"
     assert line["confirmed_by"] == "Coordinator Kay"
     assert line["ended_at"] == ""
