@@ -44,5 +44,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Primary keys are INTEGER: an id past this cannot exist, and PostgreSQL refuses to bind one.
+LARGEST_ROW_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map
 
-LARGEST_ROW_ID = 2**31 - 1  # PostgreSQL integer; SQLite ids never get near it here
+from matcher.models.base import LARGEST_ROW_ID
 
 
 class RowIdConverter(IntegerConverter):

@@ -25,15 +25,13 @@ from matcher.models import (
     MatchStatus,
     Semester,
 )
-from matcher.models.base import utcnow
+from matcher.models.base import LARGEST_ROW_ID, utcnow
 from matcher.services.audit import record_event
 from matcher.services.errors import ChangedMeanwhile, DomainError, NotFound
 from matcher.services.matching import explain_for
 
 ACTIVE = [s.value for s in ACTIVE_MATCH_STATUSES]
 MAX_TEXT = 500
-# Row ids are INTEGER: a larger id from a URL cannot exist, and PostgreSQL refuses to bind one.
-MAX_ROW_ID = 2**31 - 1
 
 
 def _flush() -> None:
@@ -160,7 +158,7 @@ def remove_exclusion(
     success and one "changed meanwhile". The audit event names the pair by public ids only; the
     free-text reason, which may name someone, is not copied into it.
     """
-    if not 1 <= exclusion_id <= MAX_ROW_ID:
+    if not 1 <= exclusion_id <= LARGEST_ROW_ID:
         raise ChangedMeanwhile()
     exclusion = db.session.scalars(
         select(Exclusion).where(Exclusion.id == exclusion_id).with_for_update()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from matcher.extensions import db
 
@@ -19,7 +19,7 @@ def sample_url(rule: Rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = 1 if type(converter).__name__ in ("IntegerConverter",) else "X-1"
+        values[name] = 1 if isinstance(converter, IntegerConverter) else "X-1"
     url = rule.build(values, append_unknown=False)
     assert url is not None
     return url[1]

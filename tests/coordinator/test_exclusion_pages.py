@@ -134,7 +134,7 @@ def test_removing_an_exclusion_is_audited_and_lets_the_next_run_propose_the_pair
     assert active_pairs() == {(student.id, tutor.id)}
 
 
-@pytest.mark.parametrize("how", ["twice", "unknown id", "huge id", "another semester"])
+@pytest.mark.parametrize("how", ["twice", "unknown id", "another semester"])
 def test_a_stale_or_unknown_exclusion_gets_changed_meanwhile_not_an_error(
     how, client, login, make_semester, make_student, make_tutor, excluded
 ) -> None:
@@ -145,8 +145,6 @@ def test_a_stale_or_unknown_exclusion_gets_changed_meanwhile_not_an_error(
         url = remove_url(semester, exclusion.id)
     elif how == "unknown id":
         url = remove_url(semester, exclusion.id + 1000)
-    elif how == "huge id":
-        url = remove_url(semester, 10**12)
     else:  # the id is real, but it belongs to another semester than the page's
         other = make_semester()
         kept = exclude_pair(other, make_student(other), make_tutor(other), "x", actor="test")
