@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -47,23 +48,23 @@ class ApplicantEditForm(FlaskForm):
         "Weekly availability in their own time (e.g. Mon 19:00-21:00; Sat 09:30-12:00)",
         validators=[DataRequired(), Length(max=2000)],
     )
-    goals = MultiCheckboxField("Goals", choices=[(g, g) for g in GOALS])
-    levels = MultiCheckboxField("Level(s)", choices=[(lv, lv) for lv in LEVELS])
+    goals = MultiCheckboxField("Goals", choices=[SelectChoice(g) for g in GOALS])
+    levels = MultiCheckboxField("Level(s)", choices=[SelectChoice(lv) for lv in LEVELS])
     gender = SelectField(
         "Gender",
-        choices=[("", "not given"), *((g, g) for g in GENDERS)],
+        choices=[SelectChoice("", "not given"), *(SelectChoice(g) for g in GENDERS)],
         filters=[_none_if_blank],
         validate_choice=False,  # the service checks, and puts the error by the field
     )
     gender_preference = SelectField(
         "Tutor gender preference (students)",
-        choices=[("", "none"), ("female", "female"), ("male", "male")],
+        choices=[SelectChoice("", "none"), SelectChoice("female"), SelectChoice("male")],
         filters=[_none_if_blank],
         validate_choice=False,
     )
     korean = SelectField(
         "Korean (tutors)",
-        choices=[("", "not given"), *((k, k) for k in KOREAN_ABILITIES)],
+        choices=[SelectChoice("", "not given"), *(SelectChoice(k) for k in KOREAN_ABILITIES)],
         filters=[_none_if_blank],
         validate_choice=False,
     )
@@ -77,7 +78,10 @@ class RosterDownloadForm(FlaskForm):
 
     format = RadioField(
         "File format",
-        choices=[("csv", "CSV (UTF-8, opens in Excel and LibreOffice)"), ("xlsx", "Excel (.xlsx)")],
+        choices=[
+            SelectChoice("csv", "CSV (UTF-8, opens in Excel and LibreOffice)"),
+            SelectChoice("xlsx", "Excel (.xlsx)"),
+        ],
         default="csv",
         validate_choice=False,  # the service refuses an unknown format, next to this field
     )

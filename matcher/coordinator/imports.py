@@ -16,6 +16,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, RadioField
+from wtforms.fields.choices import SelectChoice
 
 from matcher.applicant_file import (
     ApplicantFile,
@@ -52,8 +53,8 @@ class UploadForm(FlaskForm):
     status = RadioField(
         "New applicants are",
         choices=[
-            ("approved", "approved (a list you have already screened)"),
-            ("pending", "pending (you will review them here)"),
+            SelectChoice("approved", "approved (a list you have already screened)"),
+            SelectChoice("pending", "pending (you will review them here)"),
         ],
         default="approved",
     )
