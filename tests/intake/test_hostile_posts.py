@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing.hostile import choice, fuzz_settings, postable, text
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -20,43 +19,7 @@ from .payloads import done_link, student_post, tutor_post
 ensure_compiled()
 pytestmark = pytest.mark.db  # built with make_app, so conftest cannot see it uses the database
 
-# Profiles live here, not in conftest, and under their own names so that loading them never
-# changes another module's; HYPOTHESIS_PROFILE=ci (what CI sets) picks the modest one.
-settings.register_profile(
-    "intake-ci",
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-settings.register_profile(
-    "intake-dev",
-    max_examples=120,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-PROFILE = settings.get_profile(
-    "intake-ci" if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else "intake-dev"
-)
-
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "'; DROP TABLE applicants; --",
-    "=cmd|' /C calc'!A0",
-    "+1+1",
-    "@SUM(1)",
-    "\x00",
-    "a\u202eb",
-    "\u2066x\u2069",
-    "x" * 10_000,
-    "\u1100\u1161\u11a8",  # decomposed Hangul
-    "🌸",
-    "مرحبا",
-    "",
-    " ",
-    "\r\n",
-]
-text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=120))
-choice = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=12))
+PROFILE = fuzz_settings(ci_examples=40, dev_examples=120)
 
 
 def some(values: list[str]) -> st.SearchStrategy[list[str]]:
@@ -105,15 +68,6 @@ def hostile_post(draw: st.DrawFn, base: dict, fields: dict) -> dict:
 
 student_posts = hostile_post(student_post(), student_fields)
 tutor_posts = hostile_post(tutor_post(), tutor_fields)
-
-
-def postable(data: dict) -> dict:
-    """Browsers cannot send lone surrogates; everything else goes as typed."""
-    clean = {}
-    for key, value in data.items():
-        values = value if isinstance(value, list) else [value]
-        clean[key] = [v.encode("utf-8", "replace").decode("utf-8") for v in values]
-    return clean
 
 
 @pytest.fixture
