@@ -53,7 +53,7 @@ def to_xlsx(rows: list[dict[str, str]], header: Sequence[str] | None = None) -> 
     workbook = Workbook()
     sheet = workbook.active
     for line in table(rows, header):
-        sheet.append([int(cell) if cell.isdigit() else (cell or None) for cell in line])
+        sheet.append([int(cell) if cell.isdecimal() else (cell or None) for cell in line])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
