@@ -13,6 +13,7 @@ from matcher.matching.periods import format_periods, windows_by_period
 from matcher.matching.windows import parse_windows
 from matcher.models import Applicant, ApplicantStatus, Match, Semester
 from matcher.models.applicant import GOALS, LEVELS
+from matcher.security.redirects import safe_next
 from matcher.services.applicant_list import (
     FEW_OPTIONS,
     ApplicantQuery,
@@ -100,7 +101,7 @@ def approve_selected(semester_id: int) -> Response:
     else:
         db.session.commit()
         flash(f"Approved {count} applicant(s).", "info")
-    return redirect(request.form.get("back") or url_for(".index", semester_id=semester.id))
+    return redirect(safe_next(request.form.get("back"), url_for(".index", semester_id=semester.id)))
 
 
 @blueprint.post("/semesters/<int:semester_id>/flags/<pair_id>/seen")

@@ -66,6 +66,20 @@ text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=120), spiked(st.text
 choice = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=12), spiked(st.text(max_size=8)))
 
 
+# Where a form may ask to be sent back to: a page of the dashboard, or anywhere else.
+REDIRECTS = [
+    "/dashboard/",
+    "/dashboard//evil.example",
+    "//evil.example/",
+    "https://evil.example/",
+    "/\\evil.example",
+    "/dashboard/\r\nSet-Cookie: x=1",
+    "/dashboard/\u202e",
+    "javascript:alert(1)",
+]
+redirect_targets = st.one_of(st.sampled_from(REDIRECTS), spiked(st.sampled_from(REDIRECTS)), text)
+
+
 def one_of_or_hostile(values: list[str]) -> st.SearchStrategy[str]:
     """A valid choice, a valid choice with a nasty character in it, or anything at all."""
     return st.one_of(st.sampled_from(values), spiked(st.sampled_from(values)), choice)
