@@ -63,7 +63,7 @@ def _query() -> ApplicantQuery:
         level=args.get("level", "") if args.get("level") in LEVELS else "",
         timezone=args.get("timezone", "")[:64],
         options=args.get("options", "") if args.get("options") in ("few", "none") else "",
-        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+        page=int(page) if page.isdecimal() and len(page) < 7 else 1,
     )
 
 

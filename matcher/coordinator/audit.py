@@ -46,7 +46,7 @@ def index() -> str:
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, ceil(total / PAGE_SIZE))
     page_text = args.get("page", "1")
-    page = min(max(1, int(page_text) if page_text.isdigit() and len(page_text) < 7 else 1), pages)
+    page = min(max(1, int(page_text) if page_text.isdecimal() and len(page_text) < 7 else 1), pages)
     events = db.session.scalars(
         stmt.order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()

@@ -89,7 +89,7 @@ def _parameters() -> tuple[Weights, int | None, dict[str, str]]:
     raw = {name: request.form.get(name, "").strip() for name in WEIGHT_NAMES}
     given = {k: v for k, v in raw.items() if v}
     minutes_text = request.form.get("session_minutes", "").strip()
-    if minutes_text and not minutes_text.isdigit():
+    if minutes_text and not minutes_text.isdecimal():
         raise DomainError("Session length is a whole number of minutes.", field="session_minutes")
     minutes = int(minutes_text) if minutes_text else None
     return weights_from(given), minutes, {**raw, "session_minutes": minutes_text}
@@ -229,7 +229,7 @@ def _tutors(semester: Semester) -> dict[str, Applicant]:
 
 def _version() -> int | None:
     text = request.form.get("version", "")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def _pair_action(pair_id: str, act) -> Response:  # type: ignore[no-untyped-def]
@@ -363,7 +363,7 @@ def confirm(semester_id: int) -> Response:
             chosen = []
             for value in request.form.getlist("selected"):
                 pair_id, _, version = value.partition(":")
-                chosen.append((pair_id, int(version) if version.isdigit() else None))
+                chosen.append((pair_id, int(version) if version.isdecimal() else None))
             count = confirm_pairs(chosen, actor=_actor(), user_id=current_user.id)
         return f"Confirmed {count} pair(s). Applicants see their partner on their private page."
 

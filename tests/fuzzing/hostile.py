@@ -66,6 +66,15 @@ text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=120), spiked(st.text
 choice = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=12), spiked(st.text(max_size=8)))
 
 
+# What may arrive where a whole number is due. int() reads some of these and not others:
+# '²'.isdigit() is True, yet int('²') raises; int('١٥') is 15.
+numbers = st.one_of(
+    st.sampled_from(["0", "1", "15", "60", "240", "1000", "1e3", "-0", "0x10", " 7 ", "²", "١٥"]),
+    choice,
+    st.integers().map(str),
+    st.floats().map(str),
+)
+
 # Where a form may ask to be sent back to: a page of the dashboard, or anywhere else.
 REDIRECTS = [
     "/dashboard/",
