@@ -185,6 +185,8 @@ def edit_applicant(applicant: Applicant, edit: ApplicantEdit, *, actor: str) -> 
     (their common time may be gone) and returns how many ended."""
     if applicant.display_name == ERASED_NAME:
         raise DomainError("This person's data was erased; there is nothing to edit.")
+    if applicant.semester.is_closed:
+        raise DomainError("This semester is closed; its applicants can no longer change.")
     availability = _check_edit(applicant, edit)
     times_changed = availability != applicant.availability or edit.timezone != applicant.timezone
     applicant.display_name = edit.display_name.strip()
