@@ -46,6 +46,7 @@ def _flush() -> None:
 
 def get_pair(pair_id: str, version: int | None = None) -> Match:
     """The pair, checked against the version the coordinator's page showed."""
+    pair_id = pair_id.replace("\x00", "")  # in no id, and PostgreSQL text cannot hold it
     match = db.session.scalars(select(Match).where(Match.public_id == pair_id[:16])).first()
     if match is None:
         raise NotFound("No such pair.")
@@ -236,7 +237,7 @@ def pair_manually(
             )
         note = _text(note, "note", "a note saying why the override is right")
     elif note:
-        note = note.strip()[:MAX_TEXT] or None
+        note = note.strip().replace("\x00", "")[:MAX_TEXT] or None
     _lock_tutor(tutor)
     current = db.session.scalars(
         select(Match).where(Match.student_id == student.id, Match.status.in_(ACTIVE))
@@ -340,7 +341,7 @@ def find_person(semester: Semester, public_id: str, role: str) -> Applicant:
     person = db.session.scalars(
         select(Applicant).where(
             Applicant.semester_id == semester.id,
-            Applicant.public_id == public_id.strip().upper()[:16],
+            Applicant.public_id == public_id.replace("\x00", "").strip().upper()[:16],
             Applicant.role == role,
         )
     ).first()

@@ -38,7 +38,9 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 
 def get_applicant(public_id: str) -> Applicant:
     applicant = db.session.scalars(
-        select(Applicant).where(Applicant.public_id == public_id.strip().upper()[:16])
+        select(Applicant).where(
+            Applicant.public_id == public_id.replace("\x00", "").strip().upper()[:16]
+        )
     ).first()
     if applicant is None:
         raise NotFound("No such applicant (they may have been erased).")
@@ -102,7 +104,8 @@ def set_status(applicant: Applicant, status: str, *, actor: str) -> int:
 
 def bulk_approve(semester: Semester, public_ids: Iterable[str], *, actor: str) -> int:
     """Approve the chosen pending or waitlisted applicants of this semester; returns how many."""
-    wanted = {p.strip().upper() for p in public_ids if p.strip()}
+    wanted = {p.replace("\x00", "").strip().upper() for p in public_ids}
+    wanted.discard("")
     if not wanted:
         raise DomainError("Choose at least one applicant.", field="selected")
     rows = db.session.scalars(
@@ -301,4 +304,4 @@ def applicant_flags(semester: Semester, limit: int = 50) -> list[Flag]:
 
 
 def acknowledge_flag(pair_id: str, *, actor: str) -> None:
-    record_event("match.flag_seen", actor=actor, target=pair_id[:40])
+    record_event("match.flag_seen", actor=actor, target=pair_id.replace("\x00", "")[:40])

@@ -40,7 +40,7 @@ def list_semesters() -> list[Semester]:
 def create_semester(
     name: str, starts_on: date, ends_on: date, session_minutes: int = 60, *, actor: str
 ) -> Semester:
-    name = name.strip()
+    name = name.replace("\x00", "").strip()  # PostgreSQL text cannot hold a NUL
     if not name or len(name) > 80:
         raise DomainError("A semester name needs 1 to 80 characters.", field="name")
     if ends_on < starts_on:

@@ -12,7 +12,8 @@ from matcher.models import User, UserRole
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+# No whitespace and no NUL (which PostgreSQL text cannot hold) anywhere in an address.
+EMAIL_PATTERN = re.compile(r"^[^@\s\x00]{1,64}@[^@\s\x00]+\.[^@\s\x00]+$")
 
 
 def normalise_email(email: str) -> str:
@@ -33,7 +34,7 @@ def create_user(
     email = normalise_email(email)
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
         raise DomainError(f"{email!r} is not an email address.", field="email")
-    name = name.strip()
+    name = name.replace("\x00", "").strip()
     if not 1 <= len(name) <= 80:
         raise DomainError("A name needs 1 to 80 characters (a pseudonym is fine).", field="name")
     if len(password) < MIN_PASSWORD_LENGTH:
