@@ -9,7 +9,7 @@ import numpy as np
 
 from matcher.matching.context import Context, prepare
 from matcher.matching.people import MatchingProblem, Person, Unmatched
-from matcher.matching.periods import format_periods, periods_from_mask
+from matcher.matching.periods import format_periods, free_stretches, periods_in
 from matcher.matching.scoring import (
     SCORE_SCALE,
     breakdown,
@@ -77,15 +77,23 @@ class Alternative:
 
 
 def pair_windows(ctx: Context, i: int, j: int) -> tuple[str, str, str]:
-    """The pair's common stretches of at least a session: Seoul, student-local, tutor-local."""
+    """The pair's common stretches of at least a session: Seoul, student-local, tutor-local.
+
+    Each text is dated in its own reader's zone (Seoul, the student's, the tutor's local dates);
+    see ``periods.py`` for how it is read and why it agrees with the weekly feasibility test.
+    """
     student, tutor = ctx.students[i], ctx.tutors[j]
-    common = ctx.student_free(i) & ctx.tutor_free(j)
-    zones = (student.timezone, tutor.timezone)
+    session = ctx.cal.session_minutes
+    stretches = free_stretches(
+        ctx.cal.mondays,
+        [(student.timezone, student.windows), (tutor.timezone, tutor.windows)],
+        session,
+        session,
+    )
     texts: dict[str, str] = {}  # a zone's text is computed once (most students are in Seoul)
     for target in (SEOUL, student.timezone, tutor.timezone):
         if target not in texts:
-            periods = periods_from_mask(ctx.cal, common, target, zones, ctx.problem.session_minutes)
-            texts[target] = format_periods(periods)
+            texts[target] = format_periods(periods_in(stretches, target))
     return texts[SEOUL], texts[student.timezone], texts[tutor.timezone]
 
 

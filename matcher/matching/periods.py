@@ -1,92 +1,148 @@
-"""Availability shown in any zone, as stretches of weeks where it stays the same (outputs.md)."""
+"""Weekly windows written in any zone, with a date wherever they change (outputs.md).
+
+The text is read date by date, in the reader's zone: on a date D, the windows that start on D
+are the ones listed for D's weekday in the last period dated on or before D (the first period
+has no date). ``Sun 11:00-12:30; from 2027-03-21: Sun 10:00-12:30`` says 11:00 on every Sunday
+before 21 March and 10:00 from 21 March on. A window is a real stretch of time written with the
+wall-clock times of its two ends, so one that spans a clock change keeps its real length
+(01:30 CET to 04:00 CEST is ``01:30-04:00``, an hour and a half).
+
+The text is built the way it is read, from the instants the engine tests (:func:`free_cells`
+on the real calendar): the free stretches are put on the reader's local date where they start,
+then the dates of the weeks that count are walked in order and a new period begins on the first
+date whose windows differ from what the current period already says for that weekday. So every
+"from" date is the first date on which the new windows apply, no date repeats, and the text
+reads right on every date of the semester, whatever the zones and whenever their clocks change.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
-from functools import lru_cache
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 
-from matcher.matching.slots import (
-    MONDAY_SHIFT,
-    SEOUL,
-    Calendar,
-    free_cells,
-    make_calendar,
-    seoul_mondays,
-    zone_clock,
-)
-from matcher.matching.windows import MINUTES_PER_WEEK, WeeklyWindow, format_windows, merge_windows
+from matcher.matching.slots import SEOUL, free_cells, make_calendar, seoul_mondays, zone_clock
+from matcher.matching.windows import MINUTES_PER_DAY, WeeklyWindow, format_windows
 
 Periods = list[tuple[date, tuple[WeeklyWindow, ...]]]
+Availability = tuple[str, Sequence[WeeklyWindow]]  # (IANA zone, weekly windows in that zone)
+
+_DAY_ZERO = date(1970, 1, 1)  # a Thursday: weekday of day number n is (n + 3) % 7, Monday = 0
 
 
-def _week_windows(
-    cal: Calendar, week: np.ndarray, start: int, target: str, min_minutes: int
-) -> tuple[WeeklyWindow, ...]:
-    edges = np.diff(np.concatenate([[0], week.astype(np.int8), [0]]))
-    run_starts, run_ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    if not len(run_starts):
-        return ()
-    utc = start + run_starts.astype(np.int64) * cal.step
-    lo, hi = cal.span()
-    local = utc + zone_clock(target, lo, hi).offset_at(utc)
-    merged = merge_windows(
-        WeeklyWindow(int(m), int(n) * cal.step)
-        for m, n in zip(
-            (local + MONDAY_SHIFT) % MINUTES_PER_WEEK, run_ends - run_starts, strict=True
-        )
-    )
-    return tuple(w for w in merged if w.minutes >= min_minutes)
+@dataclass(frozen=True)
+class Stretches:
+    """When everyone is free, as real time: maximal runs ``[start, end)`` in UTC minutes.
 
-
-@lru_cache(maxsize=1024)
-def _week_changes(cal: Calendar, zone: str) -> dict[int, tuple[tuple[int, date], ...]]:
-    """Per week: the zone's clock changes within a week either side of the week's start."""
-    lo, hi = cal.span()
-    clock = zone_clock(zone, lo, hi)
-    out = {}
-    for w in range(cal.weeks):
-        start = cal.week_start(w)
-        found = clock.changes(start - MINUTES_PER_WEEK, start + MINUTES_PER_WEEK)
-        if found:
-            out[w] = tuple(found)
-    return out
-
-
-def periods_from_mask(
-    cal: Calendar,
-    free: np.ndarray,
-    target: str,
-    zones: Iterable[str],
-    min_minutes: int = 1,
-) -> Periods:
-    """Turn a free-cell mask (at least weeks × cells_per_week long) into periods in ``target``.
-
-    A new period starts where the windows change; it is dated by the clock change that caused
-    it (local date in the changing zone), or by the week's Monday if no zone changed nearby.
+    ``first`` and ``end`` bound the weeks that count (Seoul Mondays 00:00); ``runs`` reach a
+    week beyond both so that the windows of every local date that touches those weeks are whole.
     """
-    cpw = cal.cells_per_week
-    weekly = free[: cal.weeks * cpw].reshape(cal.weeks, cpw)
-    same = np.all(weekly[1:] == weekly[:-1], axis=1)
-    target_changes = _week_changes(cal, target)
-    zone_changes = [_week_changes(cal, z) for z in sorted({*zones, target})]
-    out: Periods = []
-    previous: tuple[WeeklyWindow, ...] = ()
-    for w in range(cal.weeks):
-        if w > 0 and same[w - 1] and w not in target_changes:
-            windows = previous
-        else:
-            windows = _week_windows(cal, weekly[w], cal.week_start(w), target, min_minutes)
-        if not out:
-            out.append((cal.mondays[w], windows))
-        elif windows != out[-1][1]:
-            changes = [c for found in zone_changes for c in found.get(w, ())]
-            day = max(changes)[1] if changes else cal.mondays[w]
-            out.append((day, windows))
-        previous = windows
+
+    runs: tuple[tuple[int, int], ...]
+    first: int
+    end: int
+    span: tuple[int, int]  # UTC minutes within which zone clocks are needed
+
+
+def free_stretches(
+    mondays: Sequence[date],
+    availability: Sequence[Availability],
+    session_minutes: int,
+    min_minutes: int = 1,
+) -> Stretches:
+    """The stretches in which all of ``availability`` is free, at least ``min_minutes`` long.
+
+    The free time is laid out by :func:`free_cells`, as the engine's feasibility test lays it,
+    on the weeks of ``mondays`` with one more week on each side.
+    """
+    week = timedelta(weeks=1)
+    cal = make_calendar(
+        (mondays[0] - week, *mondays, mondays[-1] + week),
+        [zone for zone, _ in availability],
+        [w for _, windows in availability for w in windows],
+        session_minutes,
+    )
+    free = np.ones(cal.cells, dtype=bool)
+    for zone, windows in availability:
+        free &= free_cells(cal, zone, [tuple(windows)])[0]
+    edges = np.diff(np.concatenate([[0], free.astype(np.int8), [0]]))
+    starts = cal.origin + np.flatnonzero(edges == 1).astype(np.int64) * cal.step
+    ends = cal.origin + np.flatnonzero(edges == -1).astype(np.int64) * cal.step
+    keep = ends - starts >= min_minutes
+    runs = tuple(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
+    return Stretches(runs, cal.week_start(1), cal.week_start(cal.weeks - 1), cal.span())
+
+
+class _Wall:
+    """One zone's wall clock as naive minutes since 1970 (what a clock on the wall shows)."""
+
+    def __init__(self, zone: str, span: tuple[int, int]) -> None:
+        clock = zone_clock(zone, *span)
+        self._transitions = clock.transitions.tolist()
+        self._offsets = clock.offsets.tolist()
+
+    def at(self, utc: int) -> int:
+        """The wall time of an instant (at a clock change: the new time, as zoneinfo has it)."""
+        return utc + self._offsets[bisect_right(self._transitions, utc)]
+
+
+def _windows_by_day(stretches: Stretches, wall: _Wall) -> dict[int, list[tuple[int, int]]]:
+    """Day number → (start minute of the day, wall-clock minutes) of the windows starting then.
+
+    A stretch shorter than a day is one window that may cross midnight (``Fri 23:00-01:00``);
+    a longer one is cut at midnights, as :func:`format_windows` writes it, so the day a piece
+    is listed under is the day it starts on.
+    """
+    out: dict[int, list[tuple[int, int]]] = {}
+    for s, e in stretches.runs:
+        start, end = wall.at(s), wall.at(e)
+        if end <= start:
+            # Only inside an autumn hour that repeats (02:30 summer time to 02:30 winter time):
+            # no wall-clock text can say it, so the real length is written.
+            end = start + (e - s)
+        while start < end:
+            day, offset = divmod(start, MINUTES_PER_DAY)
+            length = end - start if end - start < MINUTES_PER_DAY else MINUTES_PER_DAY - offset
+            out.setdefault(day, []).append((offset, length))
+            start += length
     return out
+
+
+def periods_in(stretches: Stretches, zone: str) -> Periods:
+    """The stretches as windows in ``zone``, per period; dates are ``zone``'s local dates.
+
+    The first period is dated by the first local date of the weeks that count; each later one
+    by the first date on which its windows differ from what the period before says.
+    """
+    wall = _Wall(zone, stretches.span)
+    by_day = _windows_by_day(stretches, wall)
+    first = wall.at(stretches.first) // MINUTES_PER_DAY
+    last = wall.at(stretches.end - 1) // MINUTES_PER_DAY
+    found: list[tuple[int, dict[int, tuple[tuple[int, int], ...]]]] = [(first, {})]
+    for day in range(first, last + 1):
+        weekday = (day + 3) % 7
+        windows = tuple(sorted(by_day.get(day, ())))
+        pattern = found[-1][1]
+        if pattern.get(weekday, windows) != windows:
+            pattern = {}
+            found.append((day, pattern))
+        pattern[weekday] = windows
+    return [
+        (
+            _DAY_ZERO + timedelta(days=day),
+            tuple(
+                sorted(
+                    WeeklyWindow(weekday * MINUTES_PER_DAY + offset, minutes)
+                    for weekday, windows in pattern.items()
+                    for offset, minutes in windows
+                )
+            ),
+        )
+        for day, pattern in found
+    ]
 
 
 def windows_by_period(
@@ -97,21 +153,22 @@ def windows_by_period(
     target_timezone: str = SEOUL,
     first_week: date | None = None,
 ) -> Periods:
-    """A person's weekly windows expressed in ``target_timezone``, per stretch of equal weeks.
+    """A person's weekly windows expressed in ``target_timezone``, per period of the semester.
 
-    The first entry is dated by the first week's Monday (Seoul date); each later entry starts
-    where a clock change moves the windows, e.g. a New York tutor's evening seen from Seoul.
+    E.g. a New York tutor's Wednesday evening seen from Seoul: Thursday 09:00 until the first
+    Thursday after the United States changes clocks, 08:00 from then on.
     """
     mondays = seoul_mondays(first_day, last_day, first_week)
-    cal = make_calendar(mondays, [timezone, target_timezone], windows, 30)
-    free = free_cells(cal, timezone, [tuple(windows)])[0]
-    return periods_from_mask(cal, free, target_timezone, [timezone])
+    return periods_in(free_stretches(mondays, [(timezone, windows)], 30), target_timezone)
 
 
 def format_periods(periods: Periods) -> str:
-    """``Thu 09:00-10:00; from 2027-03-14: Thu 08:00-09:00`` ("none" for empty windows)."""
+    """``Thu 09:00-10:00; from 2027-03-18: Thu 08:00-09:00`` ("none" for empty windows).
+
+    Windows are written as computed, not merged, so each is listed under the day it starts.
+    """
     parts = []
     for i, (day, windows) in enumerate(periods):
-        text = format_windows(windows) or "none"
+        text = format_windows(windows, merge=False) or "none"
         parts.append(text if i == 0 else f"from {day.isoformat()}: {text}")
     return "; ".join(parts)

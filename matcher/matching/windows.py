@@ -139,11 +139,13 @@ def _format_one(window: WeeklyWindow) -> list[str]:
     return pieces
 
 
-def format_windows(windows: Iterable[WeeklyWindow]) -> str:
+def format_windows(windows: Iterable[WeeklyWindow], *, merge: bool = True) -> str:
     """Write windows in the import syntax, e.g. ``Mon 19:00-21:00; Fri 23:00-01:00``.
 
     The output round-trips through :func:`parse_windows` (for 30-minute-aligned windows).
     An end at midnight of the start day is written ``24:00``; windows longer than a day are
-    written as one piece per day.
+    written as one piece per day. ``merge=False`` writes the windows as given (sorted), for
+    text that must say exactly which window starts on which day (see ``periods.py``).
     """
-    return "; ".join(p for w in merge_windows(windows) for p in _format_one(w))
+    chosen = merge_windows(windows) if merge else sorted(windows)
+    return "; ".join(p for w in chosen for p in _format_one(w))
