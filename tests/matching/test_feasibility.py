@@ -7,10 +7,11 @@ import numpy as np
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from matcher.matching import Person, WeeklyWindow, explain_pair, feasible_counts, merge_windows
+from matcher.matching import Person, explain_pair, feasible_counts
 from matcher.matching.slots import zone_clock
 
 from .builders import FALL_FIRST, FALL_LAST, problem, student, tutor
+from .oracle import common_intervals, windows
 
 ZONES = [
     "Asia/Seoul",
@@ -37,36 +38,6 @@ def _bad_weeks(s, t, **kw) -> tuple[str, ...]:
     return explain_pair(problem([s], [t], **kw), s.id, t.id).weeks_without_time
 
 
-# --- An independent oracle: datetimes and zoneinfo, interval by interval, no grid. ---
-
-
-def _free_intervals(person, lo: datetime, hi: datetime):
-    zone = ZoneInfo(person.timezone)
-    local = lo.astimezone(zone).date() - timedelta(days=9)
-    monday = local - timedelta(days=local.weekday())
-    out = []
-    while datetime.combine(monday, time(), zone) < hi + timedelta(days=2):
-        for w in person.windows:
-            start = datetime.combine(monday, time()) + timedelta(minutes=w.start)
-            end = start + timedelta(minutes=w.minutes)
-            a = start.replace(tzinfo=zone).astimezone(UTC)
-            b = end.replace(tzinfo=zone).astimezone(UTC)
-            if b > a:
-                out.append((a, b))
-        monday += timedelta(days=7)
-    return out
-
-
-def _union(intervals):
-    merged = []
-    for a, b in sorted(intervals):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return merged
-
-
 def oracle_bad_weeks(s, t, first: date, last: date, minutes: int) -> list[str]:
     seoul = ZoneInfo("Asia/Seoul")
     monday = first - timedelta(days=first.weekday())
@@ -74,24 +45,12 @@ def oracle_bad_weeks(s, t, first: date, last: date, minutes: int) -> list[str]:
     while monday <= last:
         lo = datetime.combine(monday, time(), seoul).astimezone(UTC)
         hi = lo + timedelta(days=7)
-        common = []
-        for a1, b1 in _union(_free_intervals(s, lo, hi)):
-            for a2, b2 in _union(_free_intervals(t, lo, hi)):
-                a, b = max(a1, a2), min(b1, b2)
-                if b > a:
-                    common.append((a, b))
         length = timedelta(minutes=minutes)
-        if not any(max(a, lo) < hi and max(a, lo) + length <= b for a, b in _union(common)):
+        common = common_intervals(s, t, lo, hi)
+        if not any(max(a, lo) < hi and max(a, lo) + length <= b for a, b in common):
             bad.append(monday.isoformat())
         monday += timedelta(days=7)
     return bad
-
-
-windows = st.lists(
-    st.builds(lambda s, n: WeeklyWindow(s * 30, n * 30), st.integers(0, 335), st.integers(1, 12)),
-    min_size=1,
-    max_size=3,
-).map(merge_windows)
 
 
 @given(
