@@ -10,9 +10,11 @@ wall-clock times of its two ends, so one that spans a clock change keeps its rea
 The text is built the way it is read, from the instants the engine tests (:func:`free_cells`
 on the real calendar): the free stretches are put on the reader's local date where they start,
 then the dates of the weeks that count are walked in order and a new period begins on the first
-date whose windows differ from what the current period already says for that weekday. So every
-"from" date is the first date on which the new windows apply, no date repeats, and the text
-reads right on every date of the semester, whatever the zones and whenever their clocks change.
+date whose windows differ from what the current period already says for that weekday. That
+period is printed with the day of the clock change behind it when the text still reads right
+from that day (``from 2027-03-14: Thu 08:00-09:00``, the contract's example), else with that
+first date. So no date repeats and the text reads right on every date of the semester, whatever
+the zones and whenever their clocks change.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Stretches:
     first: int
     end: int
     span: tuple[int, int]  # UTC minutes within which zone clocks are needed
+    changes: tuple[int, ...] = ()  # UTC minutes at which any of the zones changes its clocks
 
 
 def free_stretches(
@@ -73,7 +76,12 @@ def free_stretches(
     ends = cal.origin + np.flatnonzero(edges == -1).astype(np.int64) * cal.step
     keep = ends - starts >= min_minutes
     runs = tuple(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
-    return Stretches(runs, cal.week_start(1), cal.week_start(cal.weeks - 1), cal.span())
+    changes = sorted(
+        {int(t) for zone, _ in availability for t in zone_clock(zone, *cal.span()).transitions}
+    )
+    return Stretches(
+        runs, cal.week_start(1), cal.week_start(cal.weeks - 1), cal.span(), tuple(changes)
+    )
 
 
 class _Wall:
@@ -130,6 +138,9 @@ def periods_in(stretches: Stretches, zone: str) -> Periods:
             pattern = {}
             found.append((day, pattern))
         pattern[weekday] = windows
+    change_days = sorted({wall.at(t) // MINUTES_PER_DAY for t in stretches.changes})
+    for k in range(1, len(found)):
+        found[k] = (_dated_by_the_change(found, k, by_day, change_days), found[k][1])
     return [
         (
             _DAY_ZERO + timedelta(days=day),
@@ -143,6 +154,33 @@ def periods_in(stretches: Stretches, zone: str) -> Periods:
         )
         for day, pattern in found
     ]
+
+
+def _dated_by_the_change(
+    found: list[tuple[int, dict[int, tuple[tuple[int, int], ...]]]],
+    k: int,
+    by_day: dict[int, list[tuple[int, int]]],
+    change_days: Sequence[int],
+) -> int:
+    """The date to print for period ``k``: the day of the clock change behind it if the text
+    still reads right from that day, else the first day whose windows differ.
+
+    Any date from just after the last day that needs the old windows up to the first day that
+    needs the new ones reads right; ``Thu 09:00-10:00; from 2027-03-14: Thu 08:00-09:00`` (the
+    day New York changes its clocks, outputs.md) says the same as ``from 2027-03-18`` and tells
+    the reader why. When the change falls on a day that still has the old time, as a Sunday
+    morning in Seoul on which the Saturday evening in Los Angeles is not yet summer time, the
+    later date is printed.
+    """
+    first_new, pattern = found[k]
+    earliest = first_new
+    while earliest - 1 > found[k - 1][0]:
+        day = earliest - 1
+        if tuple(sorted(by_day.get(day, ()))) != pattern.get((day + 3) % 7, ()):
+            break
+        earliest = day
+    usable = [day for day in change_days if earliest <= day <= first_new]
+    return usable[-1] if usable else first_new
 
 
 def windows_by_period(
@@ -163,7 +201,7 @@ def windows_by_period(
 
 
 def format_periods(periods: Periods) -> str:
-    """``Thu 09:00-10:00; from 2027-03-18: Thu 08:00-09:00`` ("none" for empty windows).
+    """``Thu 09:00-10:00; from 2027-03-14: Thu 08:00-09:00`` ("none" for empty windows).
 
     Windows are written as computed, not merged, so each is listed under the day it starts.
     """

@@ -51,6 +51,6 @@ def test_preview_dates_each_window_change_by_the_first_day_it_applies_in_each_co
         "las@example.org": (
             "Sun 11:00-12:30; from 2027-03-21: Sun 10:00-12:30",
             "Sun 11:00-12:30; from 2027-03-21: Sun 10:00-12:30",
-            "Sat 18:00-19:30; from 2027-03-20: Sat 18:00-20:30",
+            "Sat 18:00-19:30; from 2027-03-14: Sat 18:00-20:30",
         ),
     }

@@ -1,5 +1,6 @@
-"""Shared windows as text around clock changes: each "from" date is the reader's first date on
-which the new windows apply, no date repeats, and wall-clock ends are right across a change."""
+"""Shared windows as text around clock changes: each "from" date reads right (the day of the
+clock change when that is true, as in outputs.md, else the first day the new windows apply), no
+date repeats, and wall-clock ends are right across a change."""
 
 import re
 from dataclasses import replace
@@ -45,7 +46,7 @@ def test_qa_los_angeles_saturday_evening_moves_on_the_first_seoul_sunday_after_t
     # Sat 13 March 18:00 PST is Sun 14 March 11:00 in Seoul: 10:00 first works on 21 March.
     assert pair.windows_seoul == "Sun 11:00-12:30; from 2027-03-21: Sun 10:00-12:30"
     assert pair.windows_student_local == pair.windows_seoul
-    assert pair.windows_tutor_local == "Sat 18:00-19:30; from 2027-03-20: Sat 18:00-20:30"
+    assert pair.windows_tutor_local == "Sat 18:00-19:30; from 2027-03-14: Sat 18:00-20:30"
 
 
 def test_qa_paris_night_of_the_change_is_its_own_week_with_the_real_wall_clock_ends():
@@ -90,7 +91,7 @@ CASES = [
         "Mon 09:00-11:00",
         ("America/New_York", "Sun 20:00-22:00"),
         FALL,
-        "Mon 09:00-11:00; from 2027-11-08: Mon 10:00-11:00",
+        "Mon 09:00-11:00; from 2027-11-07: Mon 10:00-11:00",
         "Sun 20:00-22:00; from 2027-11-07: Sun 20:00-21:00",
         id="new-york-november-each-column-its-own-date",
     ),
@@ -135,7 +136,7 @@ CASES = [
         "Fri 21:00-02:00",
         ("Europe/London", "Fri 14:00-16:00"),
         SPRING,
-        "Fri 23:00-01:00; from 2027-04-02: Fri 22:00-24:00",
+        "Fri 23:00-01:00; from 2027-03-28: Fri 22:00-24:00",
         "Fri 14:00-16:00",
         id="crossing-midnight-in-seoul",
     ),
@@ -144,7 +145,7 @@ CASES = [
         "Mon 14:00-18:00",
         ("America/Los_Angeles", "Sun 22:00-01:00"),
         SPRING,
-        "Mon 15:00-18:00; from 2027-03-15: Mon 14:00-17:00",
+        "Mon 15:00-18:00; from 2027-03-14: Mon 14:00-17:00",
         "Sun 22:00-01:00",
         id="crossing-midnight-in-the-tutors-zone",
     ),
@@ -162,7 +163,7 @@ CASES = [
         "Sat 09:00-13:00; Mon 09:00-13:00",
         ("America/Los_Angeles", "Fri 18:00-19:00; Sun 18:00-19:00"),
         SPRING,
-        "Mon 11:00-12:00; Sat 11:00-12:00; from 2027-03-15: Mon 10:00-11:00; Sat 10:00-11:00",
+        "Mon 11:00-12:00; Sat 11:00-12:00; from 2027-03-14: Mon 10:00-11:00; Sat 10:00-11:00",
         "Fri 18:00-19:00; Sun 18:00-19:00",
         id="two-windows-either-side-of-a-change-in-one-seoul-week",
     ),
@@ -240,14 +241,17 @@ def _readings(day: date, minute: int, zone: ZoneInfo) -> set[datetime]:
 def check_column(text: str, zone_name: str, runs, lo: datetime, hi: datetime) -> None:
     """Every window the text gives a date of [lo, hi) (reader's dates) is one common run, and
     every common run starting on such a date is given, on that date (runs are shorter than a
-    day here, so each is one window). Each "from" date is one on which the new period's
-    windows differ from the old one's: the first date the change shows."""
+    day here, so each is one window). "from" dates rise strictly and each starts a period
+    that says something new; reading date by date (below) proves each date is early enough
+    and late enough."""
     zone = ZoneInfo(zone_name)
     periods = read_periods(text)
     first, last = lo.astimezone(zone).date(), (hi - timedelta(minutes=1)).astimezone(zone).date()
+    dates = [day for day, _ in periods[1:]]
+    assert dates == sorted(set(dates)), f"dates repeat or go back: {text}"
     for (_, before), (day, after) in pairwise(periods):
         assert first < day <= last, f"{day} is outside the weeks: {text}"
-        assert before.get(day.weekday(), []) != after.get(day.weekday(), []), text
+        assert before != after, text
     expected = {(a, b) for a, b in runs if first <= a.astimezone(zone).date() <= last}
     found = set()
     day = first

