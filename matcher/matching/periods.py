@@ -204,7 +204,11 @@ def format_periods(periods: Periods) -> str:
     """``Thu 09:00-10:00; from 2027-03-14: Thu 08:00-09:00`` ("none" for empty windows).
 
     Windows are written as computed, not merged, so each is listed under the day it starts.
+    No window at all (a pair made by hand with an override) is an empty text, so that an export
+    holds an empty cell rather than a word no reader of the import format expects.
     """
+    if not any(windows for _, windows in periods):
+        return ""
     parts = []
     for i, (day, windows) in enumerate(periods):
         text = format_windows(windows, merge=False) or "none"

@@ -195,6 +195,13 @@ def test_windows_text_around_clock_changes(student_windows, tutor_at, semester, 
     assert texts(s, t, *semester) == (seoul, seoul, local)
 
 
+def test_no_common_time_at_all_is_an_empty_text_not_a_word():
+    """A pair made by hand with an override may share no time: its export cells stay empty."""
+    s = student("s1", windows="Mon 09:00-10:00")
+    t = tutor("t1", windows="Tue 09:00-10:00", timezone="Asia/Seoul")
+    assert texts(s, t) == ("", "", "")
+
+
 # --- Property: the text, read date by date, is exactly the common time (zoneinfo oracle). ---
 
 ZONES = [
@@ -222,7 +229,7 @@ def read_periods(text: str) -> list[tuple[date | None, dict[int, list[tuple[int,
         if dated or not periods:
             periods.append((date.fromisoformat(dated[1]) if dated else None, {}))
             part = dated[2] if dated else part
-        if part == "none":
+        if part in ("none", ""):  # "" only as the whole text: no common time at all
             continue
         day, sh, sm, eh, em = _PIECE.match(part).groups()
         start, end = int(sh) * 60 + int(sm), int(eh) * 60 + int(em)
