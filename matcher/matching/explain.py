@@ -38,6 +38,23 @@ REASONS = {
         "Every student who fits has a partner in a plan that matches as many students."
     ),
 }
+# The same reason when only one of its two rules is at work: a preview of a spreadsheet has no
+# coordinators, so it should not talk about their exclusions.
+NARROWER = {
+    ("student", "excluded"): (
+        "The only tutors who share a full session every week are excluded by a coordinator."
+    ),
+    ("student", "preference"): (
+        "The only tutors who share a full session every week do not meet the student's "
+        "gender preference."
+    ),
+    ("tutor", "excluded"): (
+        "The only students who share a full session every week are excluded by a coordinator."
+    ),
+    ("tutor", "preference"): (
+        "The only students who share a full session every week asked for a tutor of another gender."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -225,5 +242,23 @@ def unmatched_people(
                 code = "only_excluded_or_preference"
             else:
                 code = "needed_elsewhere"
-            out.append(Unmatched(person.id, role, code, REASONS[role, code], int(n_feasible[k])))
+            text = REASONS[role, code]
+            if code == "only_excluded_or_preference":
+                text = _rules_at_work(ctx, role, k, timed) or text
+            out.append(Unmatched(person.id, role, code, text, int(n_feasible[k])))
     return out
+
+
+def _rules_at_work(ctx: Context, role: str, k: int, timed: np.ndarray) -> str | None:
+    """The narrower wording when only exclusions, or only the gender preference, rule out
+    everyone who shares the time with person ``k``; None when both do."""
+    if role == "student":
+        pairs = [(ctx.students[k].id, ctx.tutors[j].id) for j in np.flatnonzero(timed[k])]
+    else:
+        pairs = [(ctx.students[i].id, ctx.tutors[k].id) for i in np.flatnonzero(timed[:, k])]
+    excluded = {pair in ctx.problem.excluded for pair in pairs}
+    if excluded == {True}:
+        return NARROWER[role, "excluded"]
+    if excluded == {False}:
+        return NARROWER[role, "preference"]
+    return None

@@ -1,8 +1,11 @@
 """Every explanation kind: why a pair, why not a pair, why unmatched, what would help, top-k."""
 
+from dataclasses import replace
+
 import pytest
 
 from matcher.matching import REASONS, explain_pair, propose_matches, top_alternatives
+from matcher.matching.explain import NARROWER
 
 from .builders import problem, student, tutor
 
@@ -54,10 +57,26 @@ def test_unmatched_students_get_a_reason_from_the_fixed_list():
     assert reasons["s2"] == "only_excluded_or_preference"
     assert sorted(reasons[s] for s in ("s3", "s4") if s in reasons) == ["needed_elsewhere"]
     assert reasons["t2"] == "no_common_time"
+    texts = {u.person_id: u.text for u in plan.unmatched}
     for u in plan.unmatched:
-        assert u.text == REASONS[u.role, u.reason]
+        if u.person_id != "s2":
+            assert u.text == REASONS[u.role, u.reason]
+    # Only the gender preference is at work (nobody excluded anything): no coordinator talk.
+    assert texts["s2"] == NARROWER["student", "preference"]
+    assert "coordinator" not in texts["s2"]
     counts = {u.person_id: u.feasible_count for u in plan.unmatched}
     assert counts["s1"] == 0 and counts["s2"] == 0
+
+
+def test_the_reason_names_exclusions_only_when_a_coordinator_made_one():
+    s = student("s1", gender_preference="male")
+    tutors = [tutor("t1", gender="male"), tutor("t2", gender="female")]
+    plan = propose_matches(replace(problem([s], tutors), excluded=frozenset({("s1", "t1")})))
+    [why] = [u for u in plan.unmatched if u.person_id == "s1"]
+    assert why.text == REASONS["student", "only_excluded_or_preference"]  # both rules at work
+    plan = propose_matches(replace(problem([s], tutors[:1]), excluded=frozenset({("s1", "t1")})))
+    [why] = [u for u in plan.unmatched if u.person_id == "s1"]
+    assert why.text == NARROWER["student", "excluded"]
 
 
 def test_unmatched_tutor_reasons():
