@@ -89,6 +89,11 @@ REDIRECTS = [
 redirect_targets = st.one_of(st.sampled_from(REDIRECTS), spiked(st.sampled_from(REDIRECTS)), text)
 
 
+def mostly(usual: st.SearchStrategy, other: st.SearchStrategy) -> st.SearchStrategy:
+    """``usual`` three times in four, so the checks after an accepted post get exercised too."""
+    return st.integers(0, 3).flatmap(lambda n: other if n == 0 else usual)
+
+
 def one_of_or_hostile(values: list[str]) -> st.SearchStrategy[str]:
     """A valid choice, a valid choice with a nasty character in it, or anything at all."""
     return st.one_of(st.sampled_from(values), spiked(st.sampled_from(values)), choice)
