@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
+from hypothesis import event
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
@@ -144,3 +145,26 @@ def post_and_check(
 def check_page(response: TestResponse) -> None:
     if response.mimetype == "text/html":
         assert_escaped(response.get_data(as_text=True))
+
+
+def post_and_verify(
+    client: FlaskClient,
+    path: str,
+    data: Any,
+    *,
+    redirects_when_done: bool = True,
+    audited_without_change: frozenset[str] = frozenset(),
+    closed_semester_id: int | None = None,
+) -> Change:
+    """Post with every check: the page (post_and_check), then the database: a refused post
+    changed nothing, a change is audited, the pairs are sound and, given a closed semester's
+    id, nothing of that semester changed."""
+    before = snapshot()
+    answer, _response = post_and_check(client, path, data, redirects_when_done=redirects_when_done)
+    change = compare(before, snapshot())
+    event("refused" if answer.refused else "changed" if change.tables else "no change")
+    check_audited(change, refused=answer.refused, audited_without_change=audited_without_change)
+    if closed_semester_id is not None:
+        check_closed_semester_kept(change, closed_semester_id)
+    check_pairs()
+    return change
