@@ -13,7 +13,7 @@ from lifecycle.pairs import make_pair
 from sqlalchemy import update
 
 from matcher.extensions import db
-from matcher.models import Semester
+from matcher.models import Exclusion, Semester
 from matcher.models.base import utcnow
 
 from .world import PAIRS, PASSWORD, World
@@ -44,8 +44,9 @@ def build_world(
     make_tutor: Callable[..., Any],
     make_user: Callable[..., Any],
 ) -> Callable[[str, str], World]:
-    """Builds a semester in ``status`` with four students, three tutors and four pairs, two of
-    the people called ``name``; an admin signed in on a fresh client, and another account."""
+    """Builds a semester in ``status`` with four students, three tutors, four pairs and an
+    exclusion, two of the people called ``name``; an admin signed in on a fresh client, and
+    another account."""
 
     def build(status: str, name: str) -> World:
         # Only one semester may take sign-ups at a time (an earlier example may have started one).
@@ -76,6 +77,13 @@ def build_world(
             )
             for s, t, pair in PAIRS
         ]
+        exclusion = Exclusion(
+            semester_id=semester.id,
+            student_id=students[2].id,
+            tutor_id=tutors[0].id,
+            reason="did not get along",
+        )
+        db.session.add(exclusion)
         if status == "closed":
             semester.status, semester.closed_at = "closed", utcnow()
         n = next(_numbers)
@@ -88,6 +96,7 @@ def build_world(
             students=tuple(s.public_id for s in students),
             tutors=tuple(t.public_id for t in tutors),
             pairs=tuple((p.public_id, p.version) for p in pairs),
+            exclusion_id=exclusion.id,
             admin_id=admin.id,
             other_user_id=other.id,
             client=app.test_client(),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask.testing import FlaskClient
 
-STATUSES = ("intake", "matching", "active", "closed")
+STATUSES = ("matching", "active", "intake", "closed")  # the simplest example first
 # Names that are valid to store and dangerous to show: markup, formulas, other scripts.
 STORED_NAMES = (
     "<script>alert(1)</script>",
@@ -31,6 +31,7 @@ class World:
     students: tuple[str, ...]  # approved, approved, approved, pending
     tutors: tuple[str, ...]  # approved (takes 1), approved (takes 3, has 2), waitlisted
     pairs: tuple[tuple[str, int], ...]  # (pair id, version): see PAIRS
+    exclusion_id: int  # the third student with the first tutor
     admin_id: int
     other_user_id: int
     client: FlaskClient
