@@ -1,5 +1,5 @@
 """Dashboard buttons that send the coordinator back where they were: whatever `back` says, the
-redirect stays on the dashboard and is a valid header.
+redirect stays on this site and is a valid header.
 
 Found by the dashboard fuzz test: bulk approve redirected to any `back` (`//evil.example/`
 went off the site, and a CR LF in it made a 500), and the pair actions let a `back` with a
@@ -46,4 +46,4 @@ def test_back_stays_on_the_dashboard(build_world, route, back) -> None:
     _answer, response = post_and_check(world.client, url, postable({**form, "back": back}))
     assert response.status_code == 302
     location = urlsplit(response.headers["Location"])
-    assert not location.netloc and location.path.startswith("/dashboard/")
+    assert not location.scheme and not location.netloc and location.path.startswith("/")
