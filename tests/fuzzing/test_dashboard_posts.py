@@ -33,12 +33,12 @@ def test_a_dashboard_post_never_breaks_anything(build_world, endpoint, data) -> 
     )
     url = data.draw(route.url(world), label="url")
     form = data.draw(form_posts(route.fields(world)), label="form")
-    closed = world.status == "closed" and not route.changes_closed_semester
     post_and_verify(
         world.client,
         url,
         postable(form),
+        semester_id=world.semester_id,
+        frozen=world.status == "closed" and not route.changes_closed_semester,
         redirects_when_done=route.redirects_when_done,
         audited_without_change=route.audited_without_change,
-        closed_semester_id=world.semester_id if closed else None,
     )

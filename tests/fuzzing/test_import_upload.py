@@ -191,7 +191,7 @@ def test_an_upload_never_breaks_anything(app, build_world, data) -> None:
         check_audited(change, refused=answer.refused, audited_without_change=frozenset())
         assert change.tables <= {"applicants"}
         assert answer.refused or change.ok_events == {"applicants.import"}
-        check_pairs()
+        check_pairs(world.semester_id)
     else:
         post_and_check(
             world.client,

@@ -54,12 +54,12 @@ def private_link(app, build_world, data) -> tuple[World, str]:
 
 def post(app, world: World, path: str, form: dict, *, may_change_closed: bool = False) -> None:
     """Post as the applicant (no coordinator signed in), with every check."""
-    closed = world.status == "closed" and not may_change_closed
     post_and_verify(
         app.test_client(),
         path,
         postable(form),
-        closed_semester_id=world.semester_id if closed else None,
+        semester_id=world.semester_id,
+        frozen=world.status == "closed" and not may_change_closed,
     )
 
 
