@@ -192,6 +192,13 @@ def edit_applicant(applicant: Applicant, edit: ApplicantEdit, *, actor: str) -> 
         raise DomainError("This semester is closed; its applicants can no longer change.")
     availability = _check_edit(applicant, edit)
     times_changed = availability != applicant.availability or edit.timezone != applicant.timezone
+    if applicant.role == "tutor" and not times_changed:  # new times end the pairs anyway
+        pairs = len(active_matches_of(applicant))
+        if edit.capacity < pairs:
+            raise DomainError(
+                f"This tutor has {pairs} active pairs: end one before taking fewer students.",
+                field="capacity",
+            )
     applicant.display_name = edit.display_name.strip()
     applicant.timezone = edit.timezone
     applicant.availability = availability

@@ -114,7 +114,11 @@ def edit_fields(_world: World) -> dict[str, Field]:
     return {
         "display_name": ("Edited Name", text),
         "timezone": ("Asia/Seoul", one_of_or_hostile(["Asia/Seoul", "America/New_York", "UTC"])),
-        "availability": ("Mon 19:00-21:00", st.one_of(text, st.just("Mon 19:00-21:00; " * 300))),
+        # Valid: the times everyone in the world has (so pairs stay); changed times end them.
+        "availability": (
+            "Mon 19:00-21:00; Sat 10:00-12:00",
+            st.one_of(st.just("Mon 19:00-21:00"), text, st.just("Mon 19:00-21:00; " * 300)),
+        ),
         "goals": (["conversation"], st.lists(one_of_or_hostile(list(GOALS)), max_size=8)),
         "levels": (["intermediate"], st.lists(one_of_or_hostile(list(LEVELS)), max_size=4)),
         "gender": ("", one_of_or_hostile(["", "female", "male", "other"])),
