@@ -198,7 +198,9 @@ DASHBOARD: dict[str, Route] = {
     ),
     "coordinator.applicants.change_status": Route(
         applicant_url("status"),
-        lambda _w: {"status": ("approved", one_of_or_hostile(["approved", "waitlisted"]))},
+        lambda _w: {
+            "status": ("waitlisted", one_of_or_hostile(["approved", "waitlisted", "withdrawn"]))
+        },
     ),
     "coordinator.applicants.approve_selected": Route(
         semester_url("/applicants/approve"),
