@@ -46,6 +46,7 @@ from matcher.services.signup import (
     application_status,
     can_change_availability,
     can_edit_everything,
+    can_withdraw,
     change_availability,
     edit_application,
     submit_application,
@@ -246,6 +247,7 @@ def me(token: str) -> Response:
             status=application_status(applicant),
             can_edit=can_edit_everything(applicant),
             can_change_times=can_change_availability(applicant),
+            can_withdraw=can_withdraw(applicant),
             withdraw_form=WithdrawForm(),
         )
     )
@@ -327,6 +329,10 @@ def withdraw(token: str) -> Response:
     except StaleDataError:
         db.session.rollback()
         flash(_("Something changed meanwhile. Please try again."), "error")
+        return redirect(url_for(".me", token=token), code=303)
+    except DomainError as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
         return redirect(url_for(".me", token=token), code=303)
     flash(_("You have withdrawn. Thank you for letting us know."), "success")
     return redirect(url_for(".me", token=token), code=303)

@@ -193,10 +193,23 @@ def change_availability(applicant: Applicant, windows: tuple[WeeklyWindow, ...])
     return had_pair
 
 
+def can_withdraw(applicant: Applicant) -> bool:
+    """Until the semester closes: a closed semester's record (its roster) is final."""
+    return applicant.status != ApplicantStatus.WITHDRAWN and not applicant.semester.is_closed
+
+
 def withdraw_application(applicant: Applicant) -> None:
-    """Withdraw at any time; a pair the applicant was in ends and its partner is free again."""
+    """Withdraw while the semester runs; a pair the applicant was in ends and its partner is
+    free again. Once the semester is closed nothing changes: its roster is the record."""
     if applicant.status == ApplicantStatus.WITHDRAWN:
         return
+    if applicant.semester.is_closed:
+        raise DomainError(
+            _(
+                "This semester has ended, so there is nothing left to withdraw from. "
+                "To have your details removed sooner, please ask a coordinator."
+            )
+        )
     _end_matches(applicant, WITHDRAWN_REASON)
     applicant.status = ApplicantStatus.WITHDRAWN.value
     db.session.flush()

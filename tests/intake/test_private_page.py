@@ -187,12 +187,18 @@ def test_withdraw_needs_confirmation_then_frees_the_partner(
     assert client.get(student_link + "/edit").status_code == 303
 
 
-def test_withdraw_works_after_the_semester_closed(client, student_link) -> None:
+def test_a_closed_semester_is_final_so_withdrawing_changes_nothing(client, student_link) -> None:
+    """Its roster is the record of what happened; the page says whom to ask instead."""
     the_student().semester.status = "closed"
     db.session.commit()
-    client.post(student_link + "/withdraw", data={"confirm": "y"})
+    page = client.get(student_link + "?lang=en").get_data(as_text=True)
+    assert "/withdraw" not in page and "This semester has ended" in page
+    answer = client.post(student_link + "/withdraw", data={"confirm": "y"}, follow_redirects=True)
+    assert "please ask a coordinator" in answer.get_data(as_text=True)
     db.session.expire_all()
-    assert the_student().status == "withdrawn"
+    assert the_student().status == "pending"  # as it was: not withdrawn
+    korean = client.get(student_link + "?lang=ko").get_data(as_text=True)
+    assert "이번 학기는 끝나서 취소할 신청이 없어요" in korean
 
 
 def test_the_token_never_reaches_the_request_log(client, student_link, caplog) -> None:
