@@ -80,6 +80,9 @@ class Config:
     LOGIN_ADDRESS_LIMIT = 20
     LOGIN_ADDRESS_WINDOW_MINUTES = 15
 
+    # Said explicitly: Flask-Limiter's one Limiter object otherwise keeps the last app's choice
+    # (an app built with limits off would switch them off for the next app in the process).
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     INTAKE_RATE_LIMIT = "20 per hour"  # form submissions per address
     INTAKE_MIN_FILL_SECONDS = 4  # faster than this is a bot, not a person
