@@ -274,7 +274,7 @@ def _edit_everything(applicant: Applicant, token: str) -> str | Response:
     if request.method == "GET" or request.form.get("action") == "preview" or not form.validate():
         return _render_form(form, applicant.role, applicant.semester, **page)
     try:
-        edit_application(applicant, signup_fields(form, applicant.role))
+        ended = edit_application(applicant, signup_fields(form, applicant.role))
         db.session.commit()
     except (DomainError, IntegrityError, StaleDataError) as error:
         db.session.rollback()
@@ -286,6 +286,8 @@ def _edit_everything(applicant: Applicant, token: str) -> str | Response:
             form.form_errors.append(_("Something changed meanwhile. Please try again."))
         return _render_form(form, applicant.role, applicant.semester, **page)
     flash(_("Your changes are saved."), "success")
+    if ended:
+        flash(_("Your pair has ended. A coordinator will look for a new partner."), "info")
     return redirect(url_for(".me", token=token), code=303)
 
 

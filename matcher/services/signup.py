@@ -134,20 +134,44 @@ def active_matches(applicant: Applicant) -> list[Match]:
 def _end_matches(applicant: Applicant, reason: str) -> None:
     """Free both people of every active pair, and flag it for the coordinators."""
     for match in active_matches(applicant):
-        match.status = MatchStatus.ENDED.value
-        match.ended_at = datetime.now(UTC)
-        match.end_reason = reason
-        db.session.flush()
-        record_event(
-            "match.ended_by_applicant",
-            actor=_actor(applicant),
-            target=match.public_id,
-            detail={"applicant": applicant.public_id, "reason": reason},
-        )
+        _end_match(applicant, match, reason)
 
 
-def edit_application(applicant: Applicant, fields: SignupFields) -> None:
-    """Change an application while the semester takes sign-ups."""
+def _end_match(applicant: Applicant, match: Match, reason: str) -> None:
+    match.status = MatchStatus.ENDED.value
+    match.ended_at = datetime.now(UTC)
+    match.end_reason = reason
+    db.session.flush()
+    record_event(
+        "match.ended_by_applicant",
+        actor=_actor(applicant),
+        target=match.public_id,
+        detail={"applicant": applicant.public_id, "reason": reason},
+    )
+
+
+def _end_pairs_that_no_longer_fit(applicant: Applicant) -> int:
+    """After new times or a new zone: keep each active pair that still shares a full session
+    every week (its shown times are brought up to date), end the others; how many ended."""
+    from matcher.services.matching import explain_for  # the engine, only when times changed
+
+    unfit = []
+    for match in active_matches(applicant):
+        why = explain_for(applicant.semester, match.student, match.tutor)
+        if why.feasible:
+            match.windows_seoul = why.windows_seoul
+            match.windows_student_local = why.windows_student_local
+            match.windows_tutor_local = why.windows_tutor_local
+        else:
+            unfit.append(match)
+    for match in unfit:
+        _end_match(applicant, match, AVAILABILITY_REASON)
+    return len(unfit)
+
+
+def edit_application(applicant: Applicant, fields: SignupFields) -> int:
+    """Change an application while the semester takes sign-ups; returns how many pairs ended
+    because the new times or zone no longer fit them."""
     if not can_edit_everything(applicant):
         raise DomainError(_("This application can no longer be changed."))
     if fields.email.strip().lower() != applicant.email:
@@ -162,18 +186,19 @@ def edit_application(applicant: Applicant, fields: SignupFields) -> None:
     applicant.language = fields.language
     db.session.flush()
     changed = applicant.availability != old_windows or applicant.timezone != old_zone
-    if changed:
-        _end_matches(applicant, AVAILABILITY_REASON)
+    ended = _end_pairs_that_no_longer_fit(applicant) if changed else 0
     record_event(
         "applicant.edited",
         actor=_actor(applicant),
         target=applicant.public_id,
         detail={"availability_changed": changed},
     )
+    return ended
 
 
 def change_availability(applicant: Applicant, windows: tuple[WeeklyWindow, ...]) -> bool:
-    """Change only the weekly times (after intake); returns whether a pair was ended."""
+    """Change only the weekly times (after intake); returns whether a pair was ended (a pair
+    that still shares a full session every week is kept)."""
     if not can_change_availability(applicant):
         raise DomainError(_("This application can no longer be changed."))
     _check_windows(applicant.semester, windows)
@@ -182,15 +207,14 @@ def change_availability(applicant: Applicant, windows: tuple[WeeklyWindow, ...])
         return False
     applicant.availability = new_text
     db.session.flush()
-    had_pair = bool(active_matches(applicant))
-    _end_matches(applicant, AVAILABILITY_REASON)
+    ended = _end_pairs_that_no_longer_fit(applicant)
     record_event(
         "applicant.edited",
         actor=_actor(applicant),
         target=applicant.public_id,
         detail={"availability_changed": True},
     )
-    return had_pair
+    return ended > 0
 
 
 def can_withdraw(applicant: Applicant) -> bool:

@@ -166,6 +166,36 @@ def test_same_times_after_intake_keep_the_pair(client, student_link, make_tutor)
     assert match.status == "confirmed"
 
 
+def test_a_change_that_still_fits_keeps_the_pair_and_updates_its_times(
+    client, student_link, make_tutor
+) -> None:
+    """Adding a time (here during sign-ups, on the full form) must not break a confirmed pair."""
+    student = the_student()
+    tutor = make_tutor(semester=student.semester, gender="female", windows="Mon 19:00-21:00")
+    match = pair(student, tutor)
+    more = student_post(slots=[*student_post()["slots"], "Sat-10:00", "Sat-10:30"])
+    answer = client.post(student_link + "/edit", data=more, follow_redirects=True)
+    db.session.expire_all()
+    assert "Sat 10:00-11:00" in the_student().availability
+    assert match.status == "confirmed"
+    assert match.windows_student_local == "Mon 19:00-20:00"  # recomputed by the engine
+    assert "새 짝을 찾아볼" not in answer.get_data(as_text=True)
+
+
+def test_a_change_that_no_longer_fits_ends_the_pair_and_says_so(
+    client, student_link, make_tutor
+) -> None:
+    student = the_student()
+    tutor = make_tutor(semester=student.semester, gender="female", windows="Mon 19:00-21:00")
+    match = pair(student, tutor)
+    fewer = student_post(slots=["Wed-20:00", "Wed-20:30"])
+    answer = client.post(student_link + "/edit?lang=en", data=fewer, follow_redirects=True)
+    db.session.expire_all()
+    assert (match.status, match.end_reason) == ("ended", "availability changed by applicant")
+    assert "Your pair has ended" in answer.get_data(as_text=True)
+    assert [e.target for e in events("match.ended_by_applicant")] == [match.public_id]
+
+
 def test_withdraw_needs_confirmation_then_frees_the_partner(
     client, student_link, make_tutor
 ) -> None:
