@@ -30,6 +30,7 @@ from matcher.services.matching import (
     alternatives_for,
     explain_for,
     run_matching,
+    tutor_pair_counts,
     unmatched_preview,
     weights_from,
 )
@@ -209,6 +210,7 @@ def student(semester_id: int, public_id: str) -> str:
         current=current,
         alternatives=alternatives,
         tutors=tutors,
+        taken=tutor_pair_counts(semester),
         explanation=explanation,
         asked=asked,
         action=ConfirmForm(),

@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from matcher.extensions import db
@@ -20,7 +20,14 @@ from matcher.matching import (
     propose_matches,
     top_alternatives,
 )
-from matcher.models import Applicant, Match, MatchRun, MatchStatus, Semester
+from matcher.models import (
+    ACTIVE_MATCH_STATUSES,
+    Applicant,
+    Match,
+    MatchRun,
+    MatchStatus,
+    Semester,
+)
 from matcher.services.audit import record_event
 from matcher.services.engine_input import EngineInput, build_engine_input
 from matcher.services.errors import DomainError
@@ -229,6 +236,21 @@ def alternatives_for(semester: Semester, student: Applicant, k: int = 5) -> list
     if not engine_input.problem.tutors:
         return []
     return top_alternatives(engine_input.problem, student.public_id, k)
+
+
+def tutor_pair_counts(semester: Semester) -> dict[str, int]:
+    """Active pairs (proposed, locked, confirmed) per tutor public id: what a manual pair
+    checks against the tutor's capacity."""
+    rows = db.session.execute(
+        select(Applicant.public_id, func.count(Match.id))
+        .join(Match, Match.tutor_id == Applicant.id)
+        .where(
+            Match.semester_id == semester.id,
+            Match.status.in_([s.value for s in ACTIVE_MATCH_STATUSES]),
+        )
+        .group_by(Applicant.public_id)
+    ).all()
+    return {public_id: count for public_id, count in rows}
 
 
 def feasible_partner_counts(semester: Semester) -> dict[str, int]:

@@ -137,6 +137,35 @@ def test_student_page_shows_alternatives_why_not_and_manual_override(
     assert (pair.status, pair.manual_override_note) == ("locked", "weekend calls")
 
 
+def test_a_full_tutor_is_shown_as_full_not_offered_as_a_pair(
+    client, make_user, login, make_semester, make_student, make_tutor
+) -> None:
+    semester = make_semester()
+    student, other = (make_student(semester, windows="Mon 19:00-21:00") for _ in range(2))
+    full = make_tutor(semester, windows="Mon 19:00-21:00")
+    free = make_tutor(semester, windows="Mon 19:00-21:00")
+    db.session.add(
+        Match(semester_id=semester.id, student_id=other.id, tutor_id=full.id, status="confirmed")
+    )
+    db.session.commit()
+    login(client, make_user())
+    url = f"/dashboard/semesters/{semester.id}/matching/students/{student.public_id}"
+    table = re.search(r'id="alternatives">(.*?)</table>', client.get(url).text, re.S).group(1)
+    rows = {
+        pid: row
+        for row in table.split("<tr>")
+        for pid in (full.public_id, free.public_id)
+        if pid in row
+    }
+    assert (
+        "1 of 1 (full)" in rows[full.public_id]
+        and "Pair with this tutor" not in rows[full.public_id]
+    )
+    assert "0 of 1" in rows[free.public_id] and "Pair with this tutor" in rows[free.public_id]
+    why = client.get(url, query_string={"tutor": full.public_id}).text
+    assert "satisfies every hard rule" in why and "no free place now (1 of 1 pairs)" in why
+
+
 def test_unmatched_page_gives_reasons_and_suggestions(
     client, make_user, login, make_semester, make_student, make_tutor
 ) -> None:
