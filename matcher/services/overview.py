@@ -8,11 +8,18 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from matcher.extensions import db
 from matcher.matching.windows import DAYS, MINUTES_PER_WEEK, parse_windows
-from matcher.models import ACTIVE_MATCH_STATUSES, Applicant, ApplicantStatus, Match, Semester
+from matcher.models import (
+    ACTIVE_MATCH_STATUSES,
+    Applicant,
+    ApplicantStatus,
+    Match,
+    MatchStatus,
+    Semester,
+)
 
 SEOUL = ZoneInfo("Asia/Seoul")
 HOURS = 24
@@ -35,9 +42,14 @@ def semester_counts(semester: Semester) -> Counts:
         .group_by(Applicant.role, Applicant.status)
     ).all()
     by_role_status = {(role, status): n for role, status, n in rows}
+    # "Ended" counts pairs that were agreed and then ended, as the roster does; a proposal
+    # dropped before anyone confirmed it (excluded, replaced, re-run) was never a pair.
     match_rows = db.session.execute(
         select(Match.status, func.count())
-        .where(Match.semester_id == semester.id)
+        .where(
+            Match.semester_id == semester.id,
+            or_(Match.status != MatchStatus.ENDED.value, Match.confirmed_at.is_not(None)),
+        )
         .group_by(Match.status)
     ).all()
     by_match = {status: n for status, n in match_rows}

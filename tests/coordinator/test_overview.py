@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -37,6 +37,38 @@ def test_counts_by_role_status_and_pairs(make_semester, make_student, make_tutor
         2,
         1,
     )
+
+
+def test_ended_pairs_count_only_pairs_that_were_agreed(
+    make_semester, make_student, make_tutor
+) -> None:
+    """As the roster: a proposal excluded before anyone confirmed it was never a pair."""
+    semester = make_semester()
+    first, second = make_student(semester), make_student(semester)
+    tutor = make_tutor(semester, capacity=2)
+    db.session.add_all(
+        [
+            Match(
+                semester_id=semester.id,
+                student_id=first.id,
+                tutor_id=tutor.id,
+                status="ended",
+                confirmed_at=datetime(2027, 3, 9, tzinfo=UTC),
+                ended_at=datetime(2027, 4, 1, tzinfo=UTC),
+                end_reason="moved away",
+            ),
+            Match(
+                semester_id=semester.id,
+                student_id=second.id,
+                tutor_id=tutor.id,
+                status="ended",
+                ended_at=datetime(2027, 3, 5, tzinfo=UTC),
+                end_reason="excluded by a coordinator",
+            ),
+        ]
+    )
+    db.session.flush()
+    assert semester_counts(semester).by_match_status.get("ended") == 1
 
 
 def test_heat_map_converts_tutors_to_seoul_time_and_grades_the_shortage(
