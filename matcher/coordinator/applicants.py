@@ -27,6 +27,7 @@ from matcher.services.review import (
     ERASED_NAME,
     ApplicantEdit,
     acknowledge_flag,
+    active_matches_of,
     applicant_flags,
     bulk_approve,
     edit_applicant,
@@ -146,9 +147,15 @@ def detail(public_id: str) -> str:
         erased=erased,
         seoul=None if erased else _seoul_text(applicant),
         pairs=_pairs_of(applicant),
+        has_active_pairs=bool(active_matches_of(applicant)),
+        pair_ending=PAIR_ENDING_STATUSES,
         action=ConfirmForm(),
         statuses=STATUS_WORDS,
     )
+
+
+# Status changes that end the person's active pairs: the page asks for a tick first.
+PAIR_ENDING_STATUSES = {"waitlisted": "waitlist", "withdrawn": "withdraw"}
 
 
 @blueprint.post("/applicants/<public_id>/status")
@@ -156,8 +163,18 @@ def change_status(public_id: str) -> Response:
     applicant = get_applicant(public_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    status = request.form.get("status", "")
+    pairs = active_matches_of(applicant) if status in PAIR_ENDING_STATUSES else []
+    if pairs and request.form.get("end_pairs") != "yes":
+        ids = ", ".join(m.public_id for m in pairs)
+        flash(
+            f"Nothing changed: {applicant.public_id} is in pair {ids}. To "
+            f"{PAIR_ENDING_STATUSES[status]} them, tick “end their pairs” by the button.",
+            "error",
+        )
+        return redirect(url_for(".detail", public_id=applicant.public_id))
     try:
-        ended = set_status(applicant, request.form.get("status", ""), actor=_actor())
+        ended = set_status(applicant, status, actor=_actor())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -233,6 +233,30 @@ def test_status_buttons_and_bulk_approve_through_the_pages(
     assert (a.status, b.status) == ("approved", "approved")
 
 
+def test_withdrawing_someone_in_a_pair_asks_for_a_tick_first(
+    client, make_user, login, make_semester, make_student, make_tutor
+) -> None:
+    semester = make_semester()
+    student, tutor = make_student(semester), make_tutor(semester)
+    match = Match(semester_id=semester.id, student_id=student.id, tutor_id=tutor.id)
+    match.status = "confirmed"
+    db.session.add(match)
+    db.session.commit()
+    login(client, make_user())
+    url = f"/dashboard/applicants/{student.public_id}"
+    assert 'name="end_pairs"' in client.get(url).text
+    refused = client.post(url + "/status", data={"status": "withdrawn"}, follow_redirects=True)
+    assert "Nothing changed" in refused.text and match.public_id in refused.text
+    db.session.expire_all()
+    assert (student.status, match.status) == ("approved", "confirmed")
+    client.post(url + "/status", data={"status": "withdrawn", "end_pairs": "yes"})
+    db.session.expire_all()
+    assert (student.status, match.status) == ("withdrawn", "ended")
+    free = make_student(semester)
+    db.session.commit()
+    assert 'name="end_pairs"' not in client.get(f"/dashboard/applicants/{free.public_id}").text
+
+
 def test_edit_page_puts_errors_by_the_field_and_escapes_hostile_text(
     client, make_user, login, make_student
 ) -> None:
