@@ -204,10 +204,46 @@
     } catch (e) { /* leave it for the person to choose */ }
   }
 
+  /* Switching language reloads the page; carry what was typed across, so nobody has to start
+     again. Kept in this tab's sessionStorage only for the moment of the switch, and deleted as
+     soon as the new page has put it back. Hidden fields (CSRF token, fill time) are not kept. */
+  var DRAFT = "lelp-draft:";
+
+  function keepDraftOnLanguageSwitch(form) {
+    each(document.querySelectorAll(".lang-switch a"), function (link) {
+      link.addEventListener("click", function () {
+        var fields = [];
+        each(form.elements, function (el) {
+          if (!el.name || el.type === "hidden" || el.type === "submit" || el.name === "website") { return; }
+          if ((el.type === "checkbox" || el.type === "radio") && !el.checked) { return; }
+          fields.push([el.name, el.value]);
+        });
+        try { sessionStorage.setItem(DRAFT + location.pathname, JSON.stringify(fields)); } catch (e) { /* private mode */ }
+      });
+    });
+  }
+
+  function restoreDraft(form) {
+    var key = DRAFT + location.pathname, text = null;
+    try { text = sessionStorage.getItem(key); sessionStorage.removeItem(key); } catch (e) { return; }
+    if (!text) { return; }
+    var fields = JSON.parse(text);
+    each(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.type === "submit") { return; }
+      var mine = fields.filter(function (f) { return f[0] === el.name; });
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = mine.some(function (f) { return f[1] === el.value; });
+      } else if (mine.length) {
+        el.value = mine[0][1];
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     each(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
-    each(document.querySelectorAll("table[data-grid]"), enhanceGrid);
     var form = document.querySelector("form.application");
+    if (form) { restoreDraft(form); keepDraftOnLanguageSwitch(form); }
+    each(document.querySelectorAll("table[data-grid]"), enhanceGrid);
     if (form) { preselectZone(form); enhancePreview(form); }
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }

@@ -184,6 +184,27 @@ def test_drag_and_toggles_then_error_keeps_values_then_edit_and_withdraw(
     context.close()
 
 
+def test_switching_language_keeps_what_was_typed(browser, base_url, live_app) -> None:
+    context, page = new_page(browser, viewport=PHONE, locale="ko-KR")
+    page.goto(base_url + "/apply/student")
+    page.fill("#display_name", "별빛*")
+    page.fill("#email", "star@example.org")
+    page.check("#goals-2")
+    page.check("#slot-Mon-1900")
+    page.locator(".lang-switch a[hreflang=en]").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.input_value("#display_name") == "별빛*"
+    assert page.input_value("#email") == "star@example.org"
+    assert page.is_checked("#goals-2") and page.is_checked("#slot-Mon-1900")
+    assert not page.is_checked("#goals-1")
+    # Kept only for the switch: nothing of it stays in the tab's storage.
+    assert page.evaluate("sessionStorage.length") == 0
+    page.reload()
+    assert page.input_value("#display_name") == ""
+    context.close()
+
+
 def test_english_student_form_works_without_javascript(browser, base_url, live_app) -> None:
     context, page = new_page(browser, viewport=PHONE, locale="en-US", javascript=False)
     page.goto(base_url + "/apply/student?lang=en")
