@@ -86,6 +86,20 @@ def test_partner_shown_only_once_the_pair_is_confirmed(client, student_link, mak
     assert "내 짝: Robin &lt;Tutor&gt;" in page and "<li>목 09:00-10:00</li>" in page
 
 
+def test_a_pair_with_no_common_time_says_a_coordinator_will_agree_one(
+    client, student_link, make_tutor
+) -> None:
+    """A pair made by hand with an override may share no time: never a blank time line."""
+    student = the_student()
+    student.status = "approved"
+    match = pair(student, make_tutor(semester=student.semester))
+    match.windows_student_local = ""
+    db.session.commit()
+    page = client.get(student_link).get_data(as_text=True)
+    assert "매주 만날 시간은 코디네이터가 두 분과 함께 정할 거예요." in page
+    assert "매주 만나는 시간" not in page
+
+
 def test_tutor_sees_each_student_in_local_time_with_clock_changes(
     client, semester, make_student
 ) -> None:
