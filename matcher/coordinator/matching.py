@@ -87,13 +87,32 @@ def _back(semester_id: int) -> Response:
 
 
 def _parameters() -> tuple[Weights, int | None, dict[str, str]]:
+    weights, minutes, values, errors = _read_parameters()
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise DomainError(message, field=field)
+    return weights, minutes, values
+
+
+def _read_parameters() -> tuple[Weights, int | None, dict[str, str], dict[str, str]]:
+    """The run form's values as typed, and every problem with them by field (all at once)."""
     raw = {name: request.form.get(name, "").strip() for name in WEIGHT_NAMES}
     given = {k: v for k, v in raw.items() if v}
     minutes_text = request.form.get("session_minutes", "").strip()
+    values = {**raw, "session_minutes": minutes_text}
+    errors: dict[str, str] = {}
+    minutes = None
     if minutes_text and not minutes_text.isdecimal():
-        raise DomainError("Session length is a whole number of minutes.", field="session_minutes")
-    minutes = int(minutes_text) if minutes_text else None
-    return weights_from(given), minutes, {**raw, "session_minutes": minutes_text}
+        errors["session_minutes"] = "Session length is a whole number of minutes."
+    elif minutes_text:
+        minutes = int(minutes_text)
+    for name, value in given.items():
+        try:
+            weights_from({name: value})
+        except DomainError as error:
+            errors[name] = error.message
+    weights = Weights() if errors else weights_from(given)
+    return weights, minutes, values, errors
 
 
 def _pairs(semester: Semester) -> list[Match]:
@@ -109,7 +128,13 @@ def _pairs(semester: Semester) -> list[Match]:
 
 @blueprint.get("/semesters/<int:semester_id>/matching")
 def index(semester_id: int) -> str:
-    semester = _semester(semester_id)
+    return _index_page(_semester(semester_id))
+
+
+def _index_page(
+    semester: Semester, values: dict[str, str] | None = None, errors: dict[str, str] | None = None
+) -> str:
+    """The matching page; after a refused run form, with what was typed and each problem."""
     last_run = db.session.scalars(
         select(MatchRun).where(MatchRun.semester_id == semester.id).order_by(MatchRun.id.desc())
     ).first()
@@ -119,23 +144,28 @@ def index(semester_id: int) -> str:
         pairs=_pairs(semester),
         last_run=last_run,
         defaults=asdict(Weights()),
-        values={},
+        values=values or {},
+        errors=errors or {},
         exclusions=excluded_pairs(semester),
         action=ConfirmForm(),
     )
 
 
 @blueprint.post("/semesters/<int:semester_id>/matching/preview")
-def preview(semester_id: int) -> str | Response:
+def preview(semester_id: int) -> str | Response | tuple[str, int]:
     """Run the engine without saving, and show what would change."""
     semester = _semester(semester_id)
     _check_csrf()
+    weights, minutes, values, errors = _read_parameters()
+    if errors:
+        return _index_page(semester, values, errors), 400
     try:
-        weights, minutes, values = _parameters()
         outcome = run_matching(
             semester, actor=_actor(), session_minutes=minutes, weights=weights, save=False
         )
     except DomainError as error:
+        if error.field in values:  # e.g. a session length the engine cannot use
+            return _index_page(semester, values, {error.field: error.message}), 400
         flash(error.message, "error")
         return redirect(url_for(".index", semester_id=semester.id))
     return render_template(

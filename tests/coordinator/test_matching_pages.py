@@ -137,6 +137,25 @@ def test_student_page_shows_alternatives_why_not_and_manual_override(
     assert (pair.status, pair.manual_override_note) == ("locked", "weekend calls")
 
 
+def test_a_refused_run_form_keeps_what_was_typed_and_names_every_problem(
+    client, make_user, login, make_semester, make_student, make_tutor
+) -> None:
+    semester, _, _ = make_pool(make_semester, make_student, make_tutor)
+    login(client, make_user())
+    page = client.post(
+        f"/dashboard/semesters/{semester.id}/matching/preview",
+        data={"session_minutes": "abc", "shared_goals": "-5", "level_fit": "2.5"},
+    )
+    assert page.status_code == 400
+    assert "Session length is a whole number of minutes." in page.text
+    assert "must be between 0 and 1000" in page.text
+    assert 'value="abc"' in page.text and 'value="-5"' in page.text and 'value="2.5"' in page.text
+    assert 'id="run-shared_goals" inputmode="decimal" size="5" value="-5" aria-invalid="true"' in (
+        page.text
+    )
+    assert db.session.scalars(select(MatchRun)).all() == []
+
+
 def test_a_full_tutor_is_shown_as_full_not_offered_as_a_pair(
     client, make_user, login, make_semester, make_student, make_tutor
 ) -> None:
