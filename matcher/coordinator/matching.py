@@ -67,16 +67,17 @@ def _check_csrf() -> None:
         abort(400)
 
 
-def _commit(change: Callable[[], str]) -> None:
+def _commit(change: Callable[[], str]) -> bool:
     """Make one change: commit it and flash its message, or roll back and flash the rule it broke."""
     try:
         message = change()
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "info")
+        return False
+    db.session.commit()
+    flash(message, "info")
+    return True
 
 
 def _back(semester_id: int) -> Response:
@@ -378,8 +379,12 @@ def manual(semester_id: int) -> Response:
         )
         return f"Paired {student.public_id} with {tutor.public_id} as {match.public_id} (locked)."
 
-    _commit(change)
-    return _back(semester.id)
+    if _commit(change) or request.form.get("back"):
+        return _back(semester.id)
+    # Refused from the matching page's own form: back to it with the two ids still filled in
+    # (pseudonymous ids only; the note may name someone, so it stays out of the URL).
+    ids = {k: request.form.get(k, "").strip()[:20] for k in ("student", "tutor")}
+    return redirect(url_for(".index", semester_id=semester.id, **ids) + "#pair-by-hand")
 
 
 @blueprint.post("/semesters/<int:semester_id>/matching/confirm")

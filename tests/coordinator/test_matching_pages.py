@@ -124,6 +124,9 @@ def test_student_page_shows_alternatives_why_not_and_manual_override(
         manual, data={"student": student.public_id, "tutor": bad.public_id}, follow_redirects=True
     )
     assert "override" in refused.text and active_pairs() == []
+    # Refused on the matching page's own form: the two ids are still filled in.
+    assert f'value="{student.public_id}"' in refused.text
+    assert f'value="{bad.public_id}"' in refused.text
     client.post(
         manual,
         data={
