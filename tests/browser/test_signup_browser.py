@@ -205,6 +205,21 @@ def test_switching_language_keeps_what_was_typed(browser, base_url, live_app) ->
     context.close()
 
 
+def test_day_headers_stay_in_sight_while_ticking_evening_times_on_a_phone(
+    browser, base_url, live_app
+) -> None:
+    context, page = new_page(browser, viewport=PHONE, locale="ko-KR")
+    page.goto(base_url + "/apply/student")
+    evening = page.locator("#slot-Mon-2100")
+    evening.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 200)  # a little further down, as a thumb would
+    header = page.locator("table.grid thead th").nth(1).bounding_box()
+    row = evening.bounding_box()
+    assert 0 <= header["y"] <= 2 < row["y"]  # pinned to the top of the screen, above the row
+    screenshot(page, "student-grid-evening-phone")
+    context.close()
+
+
 def test_english_student_form_works_without_javascript(browser, base_url, live_app) -> None:
     context, page = new_page(browser, viewport=PHONE, locale="en-US", javascript=False)
     page.goto(base_url + "/apply/student?lang=en")
