@@ -16,6 +16,7 @@ from matcher.models.applicant import GOALS, LEVELS
 from matcher.security.redirects import safe_next
 from matcher.services.applicant_list import (
     FEW_OPTIONS,
+    SORTS,
     ApplicantQuery,
     search_applicants,
     semester_timezones,
@@ -64,6 +65,7 @@ def _query() -> ApplicantQuery:
         level=args.get("level", "") if args.get("level") in LEVELS else "",
         timezone=args.get("timezone", "")[:64],
         options=args.get("options", "") if args.get("options") in ("few", "none") else "",
+        sort=args.get("sort", "") if args.get("sort") in SORTS else "",
         page=int(page) if page.isdecimal() and len(page) < 7 else 1,
     )
 

@@ -24,7 +24,12 @@ class ApplicantQuery:
     level: str = ""
     timezone: str = ""
     options: str = ""  # "few": at most FEW_OPTIONS feasible partners; "none": zero
+    sort: str = ""  # "" (sign-up order), or one of SORTS
     page: int = 1
+
+
+# Name and partner counts are sorted in Python (names are encrypted; counts come from the engine).
+SORTS = ("name", "status", "timezone", "options")
 
 
 @dataclass(frozen=True)
@@ -86,17 +91,26 @@ def search_applicants(
         limit = 0 if query.options == "none" else FEW_OPTIONS
         chosen = [pid for pid, n in feasible.items() if n <= limit]
         stmt = stmt.where(Applicant.public_id.in_(chosen))
-    stmt = stmt.order_by(Applicant.created_at, Applicant.id)
+    in_database = {"status": Applicant.status, "timezone": Applicant.timezone}
+    first = in_database.get(query.sort)
+    order = (first,) if first is not None else ()
+    stmt = stmt.order_by(*order, Applicant.created_at, Applicant.id)
     needle = _folded(query.text.strip().replace("\x00", "")[:100])
-    if needle:
-        found = [a for a in db.session.scalars(stmt) if _matches_text(a, needle)]
+    in_python = bool(needle) or query.sort in ("name", "options")
+    if in_python:
+        found = [a for a in db.session.scalars(stmt) if not needle or _matches_text(a, needle)]
+        if query.sort == "name":
+            found.sort(key=lambda a: _folded(a.display_name))  # stable: ties keep sign-up order
+        elif query.sort == "options":
+            counts = feasible or {}
+            found.sort(key=lambda a: counts.get(a.public_id, 0))
         total = len(found)
     else:
         total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, ceil(total / PAGE_SIZE))
     page = min(max(1, query.page), pages)
     start = (page - 1) * PAGE_SIZE
-    if needle:
+    if in_python:
         rows = found[start : start + PAGE_SIZE]
     else:
         rows = list(db.session.scalars(stmt.offset(start).limit(PAGE_SIZE)))
