@@ -58,6 +58,13 @@ def test_every_dashboard_route_and_method_sends_them_to_the_password_page(
     assert checked >= 30
 
 
+def test_the_password_page_offers_no_links_that_would_only_bounce_back(client, forced) -> None:
+    page = client.get("/account/password").text
+    assert 'id="must-change"' in page
+    nav = page.split('aria-label="Dashboard"', 1)[1].split("</nav>", 1)[0]
+    assert "Audit trail" not in nav and ">Dashboard<" not in nav and "Sign out" in nav
+
+
 @pytest.mark.parametrize(
     ("method", "path", "data"),
     [

@@ -180,6 +180,11 @@ def test_same_times_after_intake_keep_the_pair(client, student_link, make_tutor)
     assert match.status == "confirmed"
 
 
+def test_the_edit_page_is_titled_as_a_change(client, student_link) -> None:
+    page = client.get(student_link + "/edit?lang=en").get_data(as_text=True)
+    assert "<title>Change your application · LELP Match</title>" in page
+
+
 def test_a_change_that_still_fits_keeps_the_pair_and_updates_its_times(
     client, student_link, make_tutor
 ) -> None:
