@@ -60,6 +60,9 @@ def test_creating_a_duplicate_or_invalid_account_shows_the_error_by_the_field(
     )
     assert hostile.status_code == 400
     assert "<script>alert(1)" not in hostile.text
+    # The message is tied to its field for screen readers.
+    assert 'aria-invalid="true"' in hostile.text and 'id="email-error"' in hostile.text
+    assert 'aria-describedby="email-error"' in hostile.text
 
 
 def test_reset_gives_a_new_password_clears_the_lock_and_ends_sessions(
