@@ -162,8 +162,8 @@ def time_phases(instance: Path, path: Path) -> dict[str, float | int]:
     from matcher import create_app
     from matcher.applicant_file import read_applicant_path
     from matcher.extensions import db
-    from matcher.services.importing import import_applicants, importer_by_email
-    from matcher.services.semesters import get_semester
+    from matcher.services.files.importing import import_applicants, importer_by_email
+    from matcher.services.semesters.stages import get_semester
 
     app = create_app()
     with app.app_context():

@@ -187,9 +187,9 @@ from datetime import date
 from matcher import create_app
 from matcher.demo import demo_applicants
 from matcher.extensions import db
-from matcher.services.applicants import add_applicant
-from matcher.services.semesters import create_semester
-from matcher.services.users import create_user
+from matcher.services.applicants.adding import add_applicant
+from matcher.services.semesters.stages import create_semester
+from matcher.services.accounts.users import create_user
 app = create_app()
 with app.app_context():
     semester = create_semester("Load Fall 2027", date(2027, 9, 1), date(2027, 12, 15), actor="cli")

@@ -11,7 +11,7 @@ from faker import Faker
 
 from matcher.matching.windows import MINUTES_PER_WEEK, WeeklyWindow, merge_windows
 from matcher.models.applicant import GOALS
-from matcher.services.applicants import ApplicantDraft
+from matcher.services.applicants.adding import ApplicantDraft
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -151,7 +151,7 @@ def make_semester(app: Flask) -> Callable[..., Semester]:
 def _applicant_factory(
     app: Flask, role: str, make_semester: Callable[..., Semester]
 ) -> Callable[..., Applicant]:
-    from matcher.services.applicants import add_applicant
+    from matcher.services.applicants.adding import add_applicant
 
     counter = iter(range(1, 100_000))
 
@@ -187,7 +187,7 @@ def make_tutor(app: Flask, make_semester: Callable[..., Semester]) -> Callable[.
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
-    from matcher.services.users import create_user
+    from matcher.services.accounts.users import create_user
 
     counter = iter(range(1, 10_000))
 

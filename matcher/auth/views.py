@@ -10,7 +10,7 @@ from matcher.auth.forms import LoginForm, PasswordChangeForm
 from matcher.auth.session import end_session, start_session
 from matcher.extensions import db
 from matcher.security.redirects import safe_next
-from matcher.services.accounts import authenticate, change_password, log_out
+from matcher.services.accounts.coordinators import authenticate, change_password, log_out
 from matcher.services.errors import DomainError
 
 blueprint = Blueprint("auth", __name__)

@@ -23,14 +23,14 @@ from matcher.cli import one_transaction
 from matcher.extensions import db
 from matcher.services.audit import CLI_ACTOR
 from matcher.services.errors import DomainError
-from matcher.services.importing import (
+from matcher.services.files.importing import (
     IMPORT_STATUSES,
     InvalidRows,
     describe,
     import_applicants,
     importer_by_email,
 )
-from matcher.services.semesters import get_semester
+from matcher.services.semesters.stages import get_semester
 
 applicants_cli = AppGroup("applicants", help="Bring applicants in from a spreadsheet.")
 

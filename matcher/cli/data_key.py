@@ -32,7 +32,7 @@ from matcher.crypto.keys import (
 from matcher.extensions import db
 from matcher.services.audit import CLI_ACTOR, record_event
 from matcher.services.errors import DomainError
-from matcher.services.key_rotation import (
+from matcher.services.privacy.key_rotation import (
     RotationCounts,
     check_data_key,
     discard_old_copies,

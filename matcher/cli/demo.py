@@ -15,10 +15,10 @@ from matcher.cli import one_transaction
 from matcher.demo import demo_applicants
 from matcher.extensions import db
 from matcher.models import ConsentSource, Semester
-from matcher.services.applicants import add_applicant
+from matcher.services.accounts.users import create_user
+from matcher.services.applicants.adding import add_applicant
 from matcher.services.audit import CLI_ACTOR
-from matcher.services.semesters import create_semester
-from matcher.services.users import create_user
+from matcher.services.semesters.stages import create_semester
 
 DEMO_SEMESTER = "Demo Spring 2027"
 DEMO_EMAIL = "coordinator@example.org"

@@ -8,9 +8,9 @@ from matcher.cli import one_transaction
 from matcher.cli.match import match_cli
 from matcher.services.audit import CLI_ACTOR
 from matcher.services.errors import DomainError
-from matcher.services.matching import run_matching
-from matcher.services.pairs import confirm_all, confirm_pairs, get_pair
-from matcher.services.semesters import get_semester
+from matcher.services.pairs.actions import confirm_all, confirm_pairs, get_pair
+from matcher.services.pairs.matching import run_matching
+from matcher.services.semesters.stages import get_semester
 
 
 @match_cli.command("propose")

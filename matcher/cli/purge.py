@@ -9,7 +9,7 @@ from matcher.extensions import db
 from matcher.models import Semester
 from matcher.services.audit import CLI_ACTOR
 from matcher.services.errors import DomainError
-from matcher.services.purge import (
+from matcher.services.privacy.purge import (
     anonymous_counts,
     check_purgeable,
     purge_semester,
@@ -17,7 +17,7 @@ from matcher.services.purge import (
     semesters_past_retention,
     wipe_freed_space,
 )
-from matcher.services.semesters import get_semester
+from matcher.services.semesters.stages import get_semester
 
 
 def _describe(semester: Semester, counts: dict) -> str:

@@ -12,8 +12,8 @@ from flask.cli import AppGroup
 from matcher.cli import one_transaction
 from matcher.services.audit import CLI_ACTOR
 from matcher.services.errors import DomainError
-from matcher.services.roster import export_roster
-from matcher.services.semesters import get_semester
+from matcher.services.files.roster import export_roster
+from matcher.services.semesters.stages import get_semester
 
 roster_cli = AppGroup("roster", help="Export a semester's roster.")
 

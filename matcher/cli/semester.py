@@ -12,9 +12,14 @@ from matcher.cli import iso_date, one_transaction
 from matcher.extensions import db
 from matcher.models import Applicant, SemesterStatus
 from matcher.services.audit import CLI_ACTOR
-from matcher.services.lifecycle import close_semester, start_next_semester
-from matcher.services.purge import retention_months
-from matcher.services.semesters import create_semester, get_semester, list_semesters, move_semester
+from matcher.services.privacy.purge import retention_months
+from matcher.services.semesters.lifecycle import close_semester, start_next_semester
+from matcher.services.semesters.stages import (
+    create_semester,
+    get_semester,
+    list_semesters,
+    move_semester,
+)
 
 semester_cli = AppGroup("semester", help="Create semesters and move them forward.")
 

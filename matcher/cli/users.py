@@ -8,8 +8,8 @@ import click
 from flask.cli import AppGroup
 
 from matcher.cli import one_transaction
+from matcher.services.accounts.users import create_user
 from matcher.services.audit import CLI_ACTOR
-from matcher.services.users import create_user
 
 users_cli = AppGroup("users", help="Manage coordinator accounts.")
 

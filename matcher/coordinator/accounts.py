@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from matcher.coordinator.forms import ConfirmForm, CreateAccountForm
 from matcher.extensions import db
-from matcher.services.accounts import (
+from matcher.services.accounts.coordinators import (
     create_coordinator,
     get_user,
     list_users,

@@ -14,17 +14,14 @@ from matcher.matching.windows import parse_windows
 from matcher.models import Applicant, ApplicantStatus, Match, Semester
 from matcher.models.applicant import GOALS, LEVELS
 from matcher.security.redirects import safe_next
-from matcher.services.applicant_list import (
+from matcher.services.applicants.listing import (
     FEW_OPTIONS,
     SORTS,
     ApplicantQuery,
     search_applicants,
     semester_timezones,
 )
-from matcher.services.audit import user_actor
-from matcher.services.errors import DomainError
-from matcher.services.matching import feasible_partner_counts
-from matcher.services.review import (
+from matcher.services.applicants.review import (
     ERASED_NAME,
     ApplicantEdit,
     acknowledge_flag,
@@ -37,6 +34,9 @@ from matcher.services.review import (
     new_private_link,
     set_status,
 )
+from matcher.services.audit import user_actor
+from matcher.services.errors import DomainError
+from matcher.services.pairs.matching import feasible_partner_counts
 
 blueprint = Blueprint("applicants", __name__)
 

@@ -29,7 +29,7 @@ from matcher.extensions import db
 from matcher.models import Semester
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
-from matcher.services.importing import (
+from matcher.services.files.importing import (
     ImportSummary,
     InvalidRows,
     describe,

@@ -24,17 +24,7 @@ from matcher.models import (
 from matcher.security.redirects import safe_next
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
-from matcher.services.exclusion_list import excluded_pairs
-from matcher.services.matching import (
-    WEIGHT_NAMES,
-    alternatives_for,
-    explain_for,
-    run_matching,
-    tutor_pair_counts,
-    unmatched_preview,
-    weights_from,
-)
-from matcher.services.pairs import (
+from matcher.services.pairs.actions import (
     ACTIVE,
     confirm_all,
     confirm_pairs,
@@ -46,6 +36,16 @@ from matcher.services.pairs import (
     pair_manually,
     remove_exclusion,
     unlock_pair,
+)
+from matcher.services.pairs.exclusions import excluded_pairs
+from matcher.services.pairs.matching import (
+    WEIGHT_NAMES,
+    alternatives_for,
+    explain_for,
+    run_matching,
+    tutor_pair_counts,
+    unmatched_preview,
+    weights_from,
 )
 
 blueprint = Blueprint("matching", __name__)

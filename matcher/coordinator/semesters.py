@@ -17,8 +17,12 @@ from matcher.models import Semester
 from matcher.roster.download import roster_download_response
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
-from matcher.services.lifecycle import CarryOver, start_next_semester
-from matcher.services.purge import retention_ends, retention_months, semesters_past_retention
+from matcher.services.privacy.purge import (
+    retention_ends,
+    retention_months,
+    semesters_past_retention,
+)
+from matcher.services.semesters.lifecycle import CarryOver, start_next_semester
 
 blueprint = Blueprint("semesters", __name__)
 

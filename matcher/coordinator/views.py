@@ -11,13 +11,13 @@ from matcher.coordinator.forms import ConfirmForm
 from matcher.coordinator.semesters import retention_reminders
 from matcher.extensions import db, login_manager
 from matcher.models import Semester, SemesterStatus, UserRole
-from matcher.services.applicant_list import FEW_OPTIONS
+from matcher.services.applicants.listing import FEW_OPTIONS
+from matcher.services.applicants.review import applicant_flags
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError, NotFound
-from matcher.services.matching import feasible_partner_counts
-from matcher.services.overview import few_option_students, heat_map, semester_counts
-from matcher.services.review import applicant_flags
-from matcher.services.semesters import list_semesters, move_semester
+from matcher.services.pairs.matching import feasible_partner_counts
+from matcher.services.semesters.overview import few_option_students, heat_map, semester_counts
+from matcher.services.semesters.stages import list_semesters, move_semester
 
 blueprint = Blueprint("coordinator", __name__, url_prefix="/dashboard")
 blueprint.register_blueprint(accounts.blueprint)

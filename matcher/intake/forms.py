@@ -24,7 +24,7 @@ from matcher.intake.zones import known_zone
 from matcher.matching.windows import parse_windows
 from matcher.models import Applicant
 from matcher.models.applicant import GOALS, LEVELS
-from matcher.services.signup import SignupFields
+from matcher.services.applicants.signup import SignupFields
 
 NOTE_MAX = 500
 NAME_MAX = 80

@@ -39,9 +39,7 @@ from matcher.intake.preview import preview_data, seoul_preview
 from matcher.intake.redaction import install_filters
 from matcher.intake.zones import zone_names
 from matcher.models import Applicant, Semester
-from matcher.services.errors import DomainError
-from matcher.services.semesters import intake_semester
-from matcher.services.signup import (
+from matcher.services.applicants.signup import (
     applicant_for_token,
     application_status,
     can_change_availability,
@@ -52,6 +50,8 @@ from matcher.services.signup import (
     submit_application,
     withdraw_application,
 )
+from matcher.services.errors import DomainError
+from matcher.services.semesters.stages import intake_semester
 
 blueprint = Blueprint("intake", __name__)
 FORMS = {"student": StudentForm, "tutor": TutorForm}

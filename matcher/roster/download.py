@@ -7,7 +7,7 @@ from flask import Response
 from matcher.extensions import db
 from matcher.models import Semester, User
 from matcher.services.audit import user_actor
-from matcher.services.roster import export_roster
+from matcher.services.files.roster import export_roster
 
 
 def roster_download_response(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import AuditEvent, User
 from matcher.models.base import utcnow
-from matcher.services.accounts import LOGIN_FAILED
+from matcher.services.accounts.coordinators import LOGIN_FAILED
 
 
 def failed_events() -> list[AuditEvent]:
@@ -59,7 +59,7 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(client, make_user)
 
 
 def test_unknown_email_still_spends_one_password_hash(client, monkeypatch) -> None:
-    import matcher.services.accounts as accounts
+    import matcher.services.accounts.coordinators as accounts
 
     calls = []
     real = accounts.verify_password
@@ -121,7 +121,7 @@ def test_repeated_failures_lock_the_account_for_a_growing_delay(client, make_use
 def test_one_address_trying_many_emails_is_limited(make_app, make_user) -> None:
     app = make_app(LOGIN_ADDRESS_LIMIT=3)
     with app.app_context():
-        from matcher.services.users import create_user
+        from matcher.services.accounts.users import create_user
 
         create_user("real@example.org", "Real", "correct horse battery", actor="test")
         db.session.commit()

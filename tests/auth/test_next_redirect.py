@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.extensions import db
-from matcher.services.users import create_user
+from matcher.services.accounts.users import create_user
 
 PASSWORD = "a long enough password"
 

@@ -15,8 +15,8 @@ from flask import Flask
 from matcher.extensions import db
 from matcher.matching.windows import parse_windows
 from matcher.models import Semester
-from matcher.services.applicants import add_applicant
-from matcher.services.users import create_user
+from matcher.services.accounts.users import create_user
+from matcher.services.applicants.adding import add_applicant
 
 from .server import CHROMIUM, CHROMIUM_ARGS, screenshot, serving
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, User
-from matcher.services.accounts import reset_password, set_active
+from matcher.services.accounts.coordinators import reset_password, set_active
 from matcher.services.errors import DomainError
 
 

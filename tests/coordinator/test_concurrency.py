@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.models import Match
 from matcher.services.errors import ChangedMeanwhile
-from matcher.services.pairs import confirm_pairs, lock_pair, pair_manually
+from matcher.services.pairs.actions import confirm_pairs, lock_pair, pair_manually
 
 REPEAT = 15
 

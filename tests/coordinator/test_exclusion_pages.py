@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, Exclusion, Match
-from matcher.services.pairs import exclude_pair
+from matcher.services.pairs.actions import exclude_pair
 
 EVENING = "Mon 19:00-21:00"
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -213,7 +213,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, spring) -> None:
 
 
 def test_a_download_without_the_csrf_token_is_refused(make_app) -> None:
-    from matcher.services.users import create_user
+    from matcher.services.accounts.users import create_user
 
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():

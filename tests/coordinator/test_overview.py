@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import Applicant, AuditEvent, Match
-from matcher.services.overview import heat_map, semester_counts, shortage_level
+from matcher.services.semesters.overview import heat_map, semester_counts, shortage_level
 
 
 def cell(page: str, hour: int, day: int) -> str:
@@ -152,7 +152,7 @@ def test_pages_stay_fast_with_a_thousand_applicants(
     client, make_user, login, make_semester
 ) -> None:
     from matcher.demo import demo_applicants
-    from matcher.services.applicants import add_applicant
+    from matcher.services.applicants.adding import add_applicant
 
     semester = make_semester()
     for person in demo_applicants(semester.starts_on, 500, 500, seed=7):

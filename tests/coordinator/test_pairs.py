@@ -8,7 +8,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import AuditEvent, Exclusion, Match
 from matcher.services.errors import ChangedMeanwhile, DomainError
-from matcher.services.pairs import (
+from matcher.services.pairs.actions import (
     confirm_all,
     confirm_pairs,
     end_pair,

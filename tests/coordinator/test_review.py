@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, Exclusion, Match
-from matcher.services.applicants import hash_edit_token
-from matcher.services.errors import DomainError
-from matcher.services.review import (
+from matcher.services.applicants.adding import hash_edit_token
+from matcher.services.applicants.review import (
     ApplicantEdit,
     applicant_flags,
     bulk_approve,
@@ -20,7 +19,8 @@ from matcher.services.review import (
     new_private_link,
     set_status,
 )
-from matcher.services.signup import applicant_for_token, withdraw_application
+from matcher.services.applicants.signup import applicant_for_token, withdraw_application
+from matcher.services.errors import DomainError
 
 ACTOR = "user:1"
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from matcher.crypto.lookup import email_hash
 from matcher.extensions import db
 from matcher.models import Applicant
-from matcher.services.applicants import find_applicant
+from matcher.services.applicants.adding import find_applicant
 from matcher.services.errors import DomainError
 
 

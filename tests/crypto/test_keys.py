@@ -17,7 +17,7 @@ from matcher.crypto.fields import DecryptionError, EncryptedComparisonError
 from matcher.crypto.keys import KEY_FILE, DataKeyError, local_data_key
 from matcher.extensions import db
 from matcher.models import Applicant, Semester
-from matcher.services.applicants import add_applicant
+from matcher.services.applicants.adding import add_applicant
 
 KEY_A = base64.b64encode(b"A" * 32).decode()
 KEY_B = base64.b64encode(b"B" * 32).decode()

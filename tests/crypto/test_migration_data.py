@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from matcher.extensions import db
 from matcher.models import Applicant, Semester
-from matcher.services.applicants import find_applicant
+from matcher.services.applicants.adding import find_applicant
 
 BEFORE = "5d0c7a1e9b42"  # the revision before encryption
 ENCRYPTION = "888ec8cf4117"

@@ -19,9 +19,9 @@ from matcher.crypto.fields import DecryptionError, decrypt
 from matcher.crypto.keys import KEY_FILE, derive
 from matcher.extensions import db
 from matcher.models import Applicant, AuditEvent, Semester
-from matcher.services import key_rotation
-from matcher.services.applicants import add_applicant, find_applicant
-from matcher.services.purge import purge_semester
+from matcher.services.applicants.adding import add_applicant, find_applicant
+from matcher.services.privacy import key_rotation
+from matcher.services.privacy.purge import purge_semester
 
 from .test_at_rest import pg_dump_bytes
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 from matcher.extensions import db
-from matcher.services.applicant_list import PAGE_SIZE, ApplicantQuery, search_applicants
-from matcher.services.review import bulk_approve, erase_applicant
+from matcher.services.applicants.listing import PAGE_SIZE, ApplicantQuery, search_applicants
+from matcher.services.applicants.review import bulk_approve, erase_applicant
 
 
 def test_search_finds_names_and_emails_in_any_case_and_hangul_form(

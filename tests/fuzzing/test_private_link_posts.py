@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from matcher.extensions import db
 from matcher.intake.grid import all_slot_values
-from matcher.services.review import get_applicant, new_private_link
+from matcher.services.applicants.review import get_applicant, new_private_link
 
 from .hostile import (
     Field,

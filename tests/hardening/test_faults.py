@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from matcher.extensions import db
 from matcher.models import AuditEvent, Match
 from matcher.services.audit import record_event
-from matcher.services.matching import run_matching
-from matcher.services.pairs import confirm_all
+from matcher.services.pairs.actions import confirm_all
+from matcher.services.pairs.matching import run_matching
 
 
 class InjectedFault(RuntimeError):

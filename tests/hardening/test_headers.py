@@ -11,7 +11,7 @@ from matcher import create_app
 from matcher.config import TestingConfig
 from matcher.extensions import db
 from matcher.security.headers import CONTENT_SECURITY_POLICY
-from matcher.services.applicants import new_edit_token
+from matcher.services.applicants.adding import new_edit_token
 
 EXPECTED_CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; "

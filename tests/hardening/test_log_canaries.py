@@ -19,7 +19,7 @@ from intake.payloads import student_post
 from werkzeug.serving import make_server
 
 from matcher.extensions import db
-from matcher.services.users import create_user
+from matcher.services.accounts.users import create_user
 
 NAME = "Canaryname Pyeon*"
 EMAIL = "canary.mail.q7@example.org"

@@ -213,7 +213,7 @@ def test_the_whole_flow_works_with_csrf_protection_on(make_app) -> None:
     from datetime import date
 
     from matcher.models import Semester
-    from matcher.services.users import create_user
+    from matcher.services.accounts.users import create_user
 
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():

@@ -11,7 +11,7 @@ from matcher.applicant_file import read_applicant_file
 from matcher.extensions import db
 from matcher.models import Applicant, AuditEvent, Match
 from matcher.services.errors import DomainError
-from matcher.services.importing import InvalidRows, describe, import_applicants
+from matcher.services.files.importing import InvalidRows, describe, import_applicants
 
 from .files import HEADER, student, to_csv, to_xlsx, tutor
 

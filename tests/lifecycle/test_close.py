@@ -8,8 +8,8 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import AuditEvent, Semester
 from matcher.services.errors import DomainError
-from matcher.services.matching import run_matching
-from matcher.services.semesters import move_semester
+from matcher.services.pairs.matching import run_matching
+from matcher.services.semesters.stages import move_semester
 
 from .pairs import make_pair
 

@@ -13,9 +13,9 @@ from matcher.crypto.lookup import email_hash
 from matcher.extensions import db
 from matcher.models import Applicant, AuditEvent, Exclusion, Semester
 from matcher.services.errors import DomainError
-from matcher.services.lifecycle import start_next_semester
-from matcher.services.purge import add_months, semesters_past_retention
-from matcher.services.roster import export_roster
+from matcher.services.files.roster import export_roster
+from matcher.services.privacy.purge import add_months, semesters_past_retention
+from matcher.services.semesters.lifecycle import start_next_semester
 
 from .pairs import make_pair
 

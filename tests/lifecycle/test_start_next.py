@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import Applicant, AuditEvent, Semester
-from matcher.services.lifecycle import start_next_semester
-from matcher.services.matching import run_matching
+from matcher.services.pairs.matching import run_matching
+from matcher.services.semesters.lifecycle import start_next_semester
 
 from .pairs import make_pair
 

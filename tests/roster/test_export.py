@@ -15,7 +15,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import AuditEvent, Match
 from matcher.services.errors import DomainError
-from matcher.services.roster import export_roster
+from matcher.services.files.roster import export_roster
 
 from .sample import CONTRACT_HEADER, CONTRACT_HEADER_WITH_CONTACTS, FORMULA_PAYLOADS
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import Applicant, Match
-from matcher.services.matching import run_matching
+from matcher.services.pairs.matching import run_matching
 
 from .sample import CONTRACT_HEADER
 from .time_oracle import feasible

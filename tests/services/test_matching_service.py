@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.models import AuditEvent, Exclusion, Match, MatchRun
 from matcher.models.base import utcnow
-from matcher.services.engine_input import build_engine_input, rematch_from
 from matcher.services.errors import DomainError
-from matcher.services.matching import (
+from matcher.services.pairs.engine_input import build_engine_input, rematch_from
+from matcher.services.pairs.matching import (
     explain_for,
     feasible_partner_counts,
     run_matching,

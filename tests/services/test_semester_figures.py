@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from matcher.extensions import db
 from matcher.models import Applicant
-from matcher.services.matching import feasible_partner_counts, unmatched_preview
-from matcher.services.pairs import exclude_pair, remove_exclusion
-from matcher.services.review import set_status
+from matcher.services.applicants.review import set_status
+from matcher.services.pairs.actions import exclude_pair, remove_exclusion
+from matcher.services.pairs.matching import feasible_partner_counts, unmatched_preview
 
 EVENING = "Mon 19:00-21:00"
 

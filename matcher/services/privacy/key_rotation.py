@@ -30,7 +30,7 @@ from matcher.extensions import db
 from matcher.models import Base
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
-from matcher.services.purge import wipe_freed_space
+from matcher.services.privacy.purge import wipe_freed_space
 
 # Keyed hashes kept beside an encrypted column: table -> (encrypted column, hash column).
 HASHED = {"applicants": ("email", "email_hash")}

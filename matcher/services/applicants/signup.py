@@ -19,7 +19,7 @@ from matcher.models import (
     Semester,
     SemesterStatus,
 )
-from matcher.services.applicants import (
+from matcher.services.applicants.adding import (
     ApplicantDraft,
     add_applicant,
     apply_fields,
@@ -153,7 +153,7 @@ def _end_match(applicant: Applicant, match: Match, reason: str) -> None:
 def _end_pairs_that_no_longer_fit(applicant: Applicant) -> int:
     """After new times or a new zone: keep each active pair that still shares a full session
     every week (its shown times are brought up to date), end the others; how many ended."""
-    from matcher.services.matching import explain_for  # the engine, only when times changed
+    from matcher.services.pairs.matching import explain_for  # the engine, only when times changed
 
     unfit = []
     for match in active_matches(applicant):

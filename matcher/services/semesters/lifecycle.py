@@ -13,7 +13,7 @@ from matcher.models import Applicant, ApplicantStatus, Match, MatchStatus, Semes
 from matcher.models.applicant import new_public_id
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
-from matcher.services.semesters import create_semester, move_semester
+from matcher.services.semesters.stages import create_semester, move_semester
 
 # What a returning applicant keeps from last semester: their answers, and the consent they gave
 # there. Not the coordinator's note (collect the minimum) and not the private edit link.

@@ -23,7 +23,7 @@ from matcher.models import (
 )
 from matcher.models.applicant import GENDERS, GOALS, KOREAN_ABILITIES, LEVELS
 from matcher.models.base import utcnow
-from matcher.services.applicants import join_in_order, new_edit_token
+from matcher.services.applicants.adding import join_in_order, new_edit_token
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError, NotFound
 

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import Applicant, ApplicantStatus, Exclusion, Match, Semester
-from matcher.services.engine_input import rematch_from
+from matcher.services.pairs.engine_input import rematch_from
 
 T = TypeVar("T")
 MAX_AGE_SECONDS = 60.0

@@ -23,7 +23,7 @@ from matcher.models import (
 )
 from matcher.models.applicant import new_public_id
 from matcher.models.base import utcnow
-from matcher.services.applicants import apply_fields
+from matcher.services.applicants.adding import apply_fields
 from matcher.services.audit import record_event, user_actor
 from matcher.services.errors import DomainError
 

@@ -29,9 +29,9 @@ from matcher.models import (
     Semester,
 )
 from matcher.services.audit import record_event
-from matcher.services.engine_input import EngineInput, build_engine_input
 from matcher.services.errors import DomainError
-from matcher.services.semester_figures import remembered
+from matcher.services.pairs.engine_input import EngineInput, build_engine_input
+from matcher.services.semesters.figures import remembered
 
 WEIGHT_NAMES = tuple(f.name for f in fields(Weights))
 

@@ -14,9 +14,9 @@ from matcher.extensions import db
 from matcher.models import AuditEvent, User, UserRole
 from matcher.models.base import utcnow
 from matcher.models.user import new_session_token
+from matcher.services.accounts.users import create_user, normalise_email
 from matcher.services.audit import record_event, user_actor
 from matcher.services.errors import DomainError, NotFound
-from matcher.services.users import create_user, normalise_email
 
 # One message for every failure, so the page never tells whether an email has an account.
 LOGIN_FAILED = (

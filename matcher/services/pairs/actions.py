@@ -28,7 +28,7 @@ from matcher.models import (
 from matcher.models.base import LARGEST_ROW_ID, utcnow
 from matcher.services.audit import record_event
 from matcher.services.errors import ChangedMeanwhile, DomainError, NotFound
-from matcher.services.matching import explain_for
+from matcher.services.pairs.matching import explain_for
 
 ACTIVE = [s.value for s in ACTIVE_MATCH_STATUSES]
 MAX_TEXT = 500

@@ -1,0 +1,1 @@
+"""Coordinator accounts: who may sign in, their passwords and sessions."""

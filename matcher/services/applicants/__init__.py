@@ -1,0 +1,1 @@
+"""Applicants: adding them (form, import), listing, their own edits, coordinators' review."""

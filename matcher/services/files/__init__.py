@@ -1,0 +1,1 @@
+"""Files in and out: importing an applicants file, exporting the roster."""

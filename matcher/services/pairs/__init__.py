@@ -1,0 +1,1 @@
+"""Pairs: running the engine, storing proposals and coordinators' actions on pairs."""

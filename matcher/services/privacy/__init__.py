@@ -1,0 +1,1 @@
+"""Privacy operations: purging a closed semester, rotating the data key."""

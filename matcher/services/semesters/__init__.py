@@ -1,0 +1,1 @@
+"""Semesters: their stages, overview figures, closing and starting the next."""
