@@ -74,11 +74,18 @@ class Config:
     # account locks for a doubling delay after repeated failures (see services.accounts).
     SESSION_IDLE_MINUTES = 30
     SESSION_ABSOLUTE_HOURS = 10
+    # The lock counts failures per (account, client address), so it never locks out the
+    # owner signing in from elsewhere; an address quiet for LOGIN_LOCK_FORGET_HOURS starts over.
     LOGIN_LOCK_AFTER_FAILURES = 5
     LOGIN_LOCK_BASE_SECONDS = 60
     LOGIN_LOCK_MAX_SECONDS = 3600
+    LOGIN_LOCK_FORGET_HOURS = 24
     LOGIN_ADDRESS_LIMIT = 20
     LOGIN_ADDRESS_WINDOW_MINUTES = 15
+    # Sign-in posts allowed before any password is hashed (auth.limits): per client address,
+    # and for all addresses together (the CPU bound for argon2 under a distributed flood).
+    LOGIN_RATE_LIMIT = "10 per minute; 60 per hour"
+    LOGIN_GLOBAL_RATE_LIMIT = "120 per minute"
 
     # Said explicitly: Flask-Limiter's one Limiter object otherwise keeps the last app's choice
     # (an app built with limits off would switch them off for the next app in the process).

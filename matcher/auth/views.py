@@ -7,10 +7,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from matcher.auth.forms import LoginForm, PasswordChangeForm
+from matcher.auth.limits import limit_overall, limit_per_address
 from matcher.auth.session import end_session, start_session
 from matcher.extensions import db
 from matcher.security.redirects import safe_next
-from matcher.services.accounts.coordinators import authenticate, change_password, log_out
+from matcher.services.accounts.coordinators import change_password, log_out
+from matcher.services.accounts.signin import authenticate
 from matcher.services.errors import DomainError
 
 blueprint = Blueprint("auth", __name__)
@@ -24,6 +26,8 @@ def forget_previous_user() -> None:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@limit_overall
+@limit_per_address
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("coordinator.overview"))

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from matcher.cli import one_transaction
+from matcher.services.accounts.signin import unlock_account
 from matcher.services.accounts.users import create_user
 from matcher.services.audit import CLI_ACTOR
 
@@ -48,3 +49,17 @@ def create_coordinator(
     click.echo(f"Created {user.role} account {user.email} (id {user.id}).")
     if temporary:
         click.echo("The password is temporary: it must be changed at the first sign-in.")
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+def unlock(email: str) -> None:
+    """Lift every sign-in lock on the account EMAIL (all client addresses).
+
+    A lock only holds against the addresses that failed, so the owner can normally sign in
+    from elsewhere; this is for the owner whose own address was locked (a mistyped password
+    five times, or everyone behind one office proxy).
+    """
+    with one_transaction():
+        lifted = unlock_account(email, actor=CLI_ACTOR)
+    click.echo(f"Lifted {lifted} sign-in lock(s) on {email.strip().lower()}.")

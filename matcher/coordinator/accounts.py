@@ -15,6 +15,7 @@ from matcher.services.accounts.coordinators import (
     reset_password,
     set_active,
 )
+from matcher.services.accounts.signin import locked_addresses
 from matcher.services.errors import DomainError
 
 blueprint = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -32,6 +33,7 @@ def index() -> str:
     return render_template(
         "coordinator/accounts.html",
         users=list_users(),
+        locks=locked_addresses(),
         form=CreateAccountForm(),
         action=ConfirmForm(),
     )
@@ -54,7 +56,11 @@ def create() -> str | Response:
                 "coordinator/account_password.html", user=user, password=password
             )
     return render_template(
-        "coordinator/accounts.html", users=list_users(), form=form, action=ConfirmForm()
+        "coordinator/accounts.html",
+        users=list_users(),
+        locks=locked_addresses(),
+        form=form,
+        action=ConfirmForm(),
     ), 400
 
 

@@ -351,7 +351,9 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
 
 
 @blueprint.app_errorhandler(TooManyRequests)
-def too_many(error: TooManyRequests) -> tuple[str, int]:
+def too_many(error: TooManyRequests) -> Response | tuple[str, int]:
+    if error.response is not None:  # a limit that answers with its own page (auth.limits)
+        return error.response
     return render_template("intake/error.html", code=429), 429
 
 

@@ -4,6 +4,7 @@ from matcher.models.applicant import Applicant, ApplicantStatus, ConsentSource, 
 from matcher.models.audit import AuditEvent
 from matcher.models.base import Base
 from matcher.models.exclusion import Exclusion
+from matcher.models.login_lock import LoginLock
 from matcher.models.match import ACTIVE_MATCH_STATUSES, Match, MatchStatus
 from matcher.models.match_run import MatchRun
 from matcher.models.semester import Semester, SemesterStatus
@@ -17,6 +18,7 @@ __all__ = [
     "Base",
     "ConsentSource",
     "Exclusion",
+    "LoginLock",
     "Match",
     "MatchRun",
     "MatchStatus",

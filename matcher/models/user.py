@@ -27,7 +27,6 @@ class User(UserMixin, Base):
     __table_args__ = (
         CheckConstraint("role IN ('coordinator', 'admin')", name="role_known"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
-        CheckConstraint("failed_logins >= 0", name="failed_logins_nonnegative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,11 +38,9 @@ class User(UserMixin, Base):
     # Rotated on logout, password change and deactivation: every cookie carrying the old
     # value stops working on every worker at once.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
-    failed_logins: Mapped[int] = mapped_column(default=0)
     # Set while the password is one an admin (or the command line) chose and handed over; the
     # dashboard then sends the account to choose its own first (coordinator.views).
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

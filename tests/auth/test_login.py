@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from matcher.extensions import db
-from matcher.models import AuditEvent, User
+from matcher.models import AuditEvent, LoginLock, User
 from matcher.models.base import utcnow
-from matcher.services.accounts.coordinators import LOGIN_FAILED
+from matcher.services.accounts.signin import LOGIN_FAILED, address_hash
 
 
 def failed_events() -> list[AuditEvent]:
@@ -59,7 +59,7 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(client, make_user)
 
 
 def test_unknown_email_still_spends_one_password_hash(client, monkeypatch) -> None:
-    import matcher.services.accounts.coordinators as accounts
+    import matcher.services.accounts.signin as accounts
 
     calls = []
     real = accounts.verify_password
@@ -86,36 +86,86 @@ def test_failures_are_audited_with_a_hashed_address_never_the_ip_or_email(
     assert "known@example.org" not in flat
 
 
-def test_repeated_failures_lock_the_account_for_a_growing_delay(client, make_user) -> None:
+def lock_of(user: User, address: str = "127.0.0.1") -> LoginLock | None:
+    return db.session.scalars(
+        select(LoginLock).where(
+            LoginLock.user_id == user.id, LoginLock.ip_hash == address_hash(address)
+        )
+    ).first()
+
+
+def test_repeated_failures_lock_that_address_for_a_growing_delay(client, make_user) -> None:
     user = make_user(email="target@example.org")
     db.session.commit()
     for _ in range(5):
         client.post("/login", data={"email": user.email, "password": "wrong password!"})
-    db.session.refresh(user)
-    assert user.failed_logins == 5
-    first_lock = user.locked_until - utcnow()
+    lock = lock_of(user)
+    assert lock is not None and lock.failures == 5
+    first_lock = lock.locked_until - utcnow()
     assert timedelta(seconds=50) < first_lock <= timedelta(seconds=60)
 
-    # While locked, even the right password is refused with the same generic message.
+    # While locked, even the right password is refused from this address, same generic message.
     locked = client.post("/login", data={"email": user.email, "password": "correct horse battery"})
     assert locked.status_code == 401
     assert LOGIN_FAILED in locked.text
 
     # After the lock runs out, another failure locks for twice as long.
-    user.locked_until = utcnow() - timedelta(seconds=1)
+    lock.locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
     client.post("/login", data={"email": user.email, "password": "wrong password!"})
-    db.session.refresh(user)
-    second_lock = user.locked_until - utcnow()
+    db.session.refresh(lock)
+    second_lock = lock.locked_until - utcnow()
     assert timedelta(seconds=110) < second_lock <= timedelta(seconds=120)
 
-    # Once it expires, the right password works and clears the counters.
-    user.locked_until = utcnow() - timedelta(seconds=1)
+    # Once it expires, the right password works and clears this address's count.
+    lock.locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
     ok = client.post("/login", data={"email": user.email, "password": "correct horse battery"})
     assert ok.status_code == 302
-    db.session.refresh(user)
-    assert (user.failed_logins, user.locked_until) == (0, None)
+    db.session.expire_all()
+    assert lock_of(user) is None
+
+
+def test_a_lock_from_elsewhere_never_keeps_the_owner_out(app, make_user) -> None:
+    """Five wrong passwords from an attacker's address lock that address only."""
+    user = make_user(email="owner@example.org")
+    db.session.commit()
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "198.51.100.66"
+    for _ in range(8):
+        attacker.post("/login", data={"email": user.email, "password": "wrong password!"})
+    refused = attacker.post(
+        "/login", data={"email": user.email, "password": "correct horse battery"}
+    )
+    assert refused.status_code == 401
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    answer = owner.post("/login", data={"email": user.email, "password": "correct horse battery"})
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert lock_of(user, "198.51.100.66") is not None  # the attacker's address stays locked
+
+
+def test_users_unlock_lifts_every_lock_of_the_account(app, runner, make_user) -> None:
+    user = make_user(email="locked@example.org")
+    db.session.add(
+        LoginLock(
+            user_id=user.id,
+            ip_hash=address_hash("127.0.0.1"),
+            failures=9,
+            locked_until=utcnow() + timedelta(hours=1),
+        )
+    )
+    db.session.commit()
+    result = runner.invoke(args=["users", "unlock", "LOCKED@example.org"])
+    assert result.exit_code == 0, result.output
+    assert "Lifted 1 sign-in lock" in result.output
+    db.session.expire_all()
+    assert lock_of(user) is None
+    (event,) = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.unlock"))
+    assert event.target == f"user:{user.id}" and event.actor == "cli"
+    unknown = runner.invoke(args=["users", "unlock", "nobody@example.org"])
+    assert unknown.exit_code != 0 and "No account" in unknown.output
 
 
 def test_one_address_trying_many_emails_is_limited(make_app, make_user) -> None:
@@ -145,8 +195,8 @@ def test_one_address_trying_many_emails_is_limited(make_app, make_user) -> None:
             environ_base={"REMOTE_ADDR": "192.0.2.1"},
         )
         assert other_address.status_code == 302
-        user = db.session.scalars(select(User)).one()
-        assert user.failed_logins == 0  # the address limit does not lock the victim's account
+        # the address limit does not lock the victim's account
+        assert db.session.scalars(select(LoginLock)).all() == []
         db.session.remove()
         db.engine.dispose()
 

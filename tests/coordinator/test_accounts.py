@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from matcher.extensions import db
-from matcher.models import AuditEvent, User
+from matcher.models import AuditEvent, LoginLock, User
+from matcher.models.base import utcnow
 from matcher.services.accounts.coordinators import reset_password, set_active
+from matcher.services.accounts.signin import address_hash
 from matcher.services.errors import DomainError
 
 
@@ -69,7 +72,16 @@ def test_reset_gives_a_new_password_clears_the_lock_and_ends_sessions(
     app, client, make_user, login
 ) -> None:
     admin = make_user(admin=True)
-    coordinator = make_user(failed_logins=7)
+    coordinator = make_user()
+    for address in ("127.0.0.1", "198.51.100.2"):  # the first is the test client's own
+        db.session.add(
+            LoginLock(
+                user_id=coordinator.id,
+                ip_hash=address_hash(address),
+                failures=7,
+                locked_until=utcnow() + timedelta(hours=1),
+            )
+        )
     login(client, admin)
     victim = app.test_client()
     db.session.commit()
@@ -78,7 +90,7 @@ def test_reset_gives_a_new_password_clears_the_lock_and_ends_sessions(
     password = shown_password(page.text)
     db.session.refresh(coordinator)
     assert coordinator.session_token != old_token
-    assert coordinator.failed_logins == 0
+    assert db.session.scalars(select(LoginLock)).all() == []
     assert (
         victim.post("/login", data={"email": coordinator.email, "password": password}).status_code
         == 302

@@ -1,113 +1,19 @@
-"""Coordinator accounts: sign-in with lockout, password change, deactivation and reset."""
+"""Coordinator accounts: sign-out, password change, deactivation and reset (sign-in: .signin)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from datetime import datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from matcher.auth.passwords import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, verify_password
+from matcher.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from matcher.extensions import db
-from matcher.models import AuditEvent, User, UserRole
-from matcher.models.base import utcnow
+from matcher.models import User, UserRole
 from matcher.models.user import new_session_token
-from matcher.services.accounts.users import create_user, normalise_email
+from matcher.services.accounts.signin import clear_locks
+from matcher.services.accounts.users import create_user
 from matcher.services.audit import record_event, user_actor
 from matcher.services.errors import DomainError, NotFound
-
-# One message for every failure, so the page never tells whether an email has an account.
-LOGIN_FAILED = (
-    "Sign-in failed. Check your email and password; after several failed attempts, "
-    "wait a few minutes before trying again."
-)
-
-
-class LoginFailed(DomainError):
-    def __init__(self) -> None:
-        super().__init__(LOGIN_FAILED)
-
-
-def address_hash(address: str | None) -> str:
-    """A keyed, truncated hash of the client address: lets us count attempts, never store the IP."""
-    key = current_app.config["SECRET_KEY"]
-    return hashlib.sha256(f"{address or 'unknown'}|{key}".encode()).hexdigest()[:16]
-
-
-def recent_address_failures(ip_hash: str, now: datetime) -> int:
-    since = now - timedelta(minutes=current_app.config["LOGIN_ADDRESS_WINDOW_MINUTES"])
-    return db.session.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(
-            AuditEvent.action == "auth.login",
-            AuditEvent.outcome == "failed",
-            AuditEvent.at >= since,
-            AuditEvent.detail["ip_hash"].as_string() == ip_hash,
-        )
-    )
-
-
-def lock_delay(failures: int) -> timedelta | None:
-    """No lock before the threshold, then base × 2^(failures beyond it), capped."""
-    config = current_app.config
-    beyond = failures - config["LOGIN_LOCK_AFTER_FAILURES"]
-    if beyond < 0:
-        return None
-    seconds = config["LOGIN_LOCK_BASE_SECONDS"] * 2 ** min(beyond, 20)
-    return timedelta(seconds=min(seconds, config["LOGIN_LOCK_MAX_SECONDS"]))
-
-
-def _fail(user: User | None, ip_hash: str, reason: str) -> LoginFailed:
-    record_event(
-        "auth.login",
-        actor="anonymous",
-        target=f"user:{user.id}" if user else None,
-        outcome="failed",
-        detail={"ip_hash": ip_hash, "reason": reason},
-    )
-    return LoginFailed()
-
-
-def authenticate(email: str, password: str, address: str | None) -> User:
-    """The user whose credentials these are, or LoginFailed (flushed counters; the view commits).
-
-    Every path verifies one argon2 hash, against the dummy hash when there is no usable account,
-    so unknown, locked and known emails take about the same time.
-    """
-    now = utcnow()
-    ip_hash = address_hash(address)
-    email = normalise_email(email)[:254]
-    user = None
-    if "\x00" not in email:  # no account has one, and PostgreSQL text cannot hold it
-        user = db.session.scalars(select(User).where(User.email == email)).first()
-    if recent_address_failures(ip_hash, now) >= current_app.config["LOGIN_ADDRESS_LIMIT"]:
-        verify_password(DUMMY_HASH, password)
-        raise _fail(user, ip_hash, "address_limit")
-    if user is None or not user.active:
-        verify_password(DUMMY_HASH, password)
-        raise _fail(user, ip_hash, "unknown" if user is None else "inactive")
-    if user.locked_until is not None and user.locked_until > now:
-        verify_password(DUMMY_HASH, password)
-        raise _fail(user, ip_hash, "locked")
-    if not verify_password(user.password_hash, password):
-        # Increment in SQL so two simultaneous failures both count.
-        db.session.execute(
-            update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
-        )
-        db.session.refresh(user)
-        delay = lock_delay(user.failed_logins)
-        if delay is not None:
-            user.locked_until = now + delay
-        raise _fail(user, ip_hash, "password")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    db.session.flush()
-    record_event("auth.login", actor=user_actor(user.id), target=f"user:{user.id}")
-    return user
 
 
 def revoke_sessions(user: User) -> None:
@@ -212,8 +118,7 @@ def reset_password(user: User, *, by: User) -> str:
     password = temporary_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
-    user.failed_logins = 0
-    user.locked_until = None
+    clear_locks(user)
     revoke_sessions(user)
     record_event("user.password_reset", actor=user_actor(by.id), target=f"user:{user.id}")
     return password
