@@ -144,5 +144,5 @@ def demo_applicants(
     return people
 
 
-def _with(person: DemoApplicant, **changes: object) -> DemoApplicant:
-    return replace(person, **changes)
+def _with(person: DemoApplicant, *, continue_with: str) -> DemoApplicant:
+    return replace(person, continue_with=continue_with)

@@ -22,11 +22,11 @@ def select_locale() -> str:
         return "en"
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         session["lang"] = chosen
         return chosen
     remembered = session.get("lang")
-    if remembered in languages:
+    if isinstance(remembered, str) and remembered in languages:
         return remembered
     # An applicant's private page speaks the language they applied in.
     stored = g.get("applicant_language")

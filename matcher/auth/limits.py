@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app, render_template, request
+from flask import Response, current_app, render_template, request
 from flask_limiter import RequestLimit
-from werkzeug.wrappers import Response
 
 from matcher.extensions import db, limiter
 from matcher.services.accounts.signin import address_hash

@@ -28,14 +28,16 @@ def forget_previous_user() -> None:
 @blueprint.route("/login", methods=["GET", "POST"])
 @limit_overall
 @limit_per_address
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("coordinator.overview"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data, request.remote_addr)
+            user = authenticate(
+                form.email.data or "", form.password.data or "", request.remote_addr
+            )
         except DomainError as failure:
             db.session.commit()  # keep the failure counters and the audit row
             error = failure.message
@@ -65,7 +67,9 @@ def password() -> str | Response:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            change_password(current_user, form.current.data, form.new.data, form.confirm.data)
+            change_password(
+                current_user, form.current.data or "", form.new.data or "", form.confirm.data or ""
+            )
         except DomainError as error:
             db.session.commit()  # a failed attempt is audited too
             getattr(form, error.field or "current").errors.append(error.message)

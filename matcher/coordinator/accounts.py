@@ -40,12 +40,12 @@ def index() -> str:
 
 
 @blueprint.post("/")
-def create() -> str | Response:
+def create() -> str | Response | tuple[str, int]:
     form = CreateAccountForm()
     if form.validate_on_submit():
         try:
             user, password = create_coordinator(
-                form.email.data, form.name.data, admin=form.admin.data, by=current_user
+                form.email.data or "", form.name.data or "", admin=form.admin.data, by=current_user
             )
         except DomainError as error:
             db.session.rollback()

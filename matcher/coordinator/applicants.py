@@ -196,11 +196,11 @@ def edit(public_id: str) -> str | Response:
         form.levels.data = applicant.level_list
     if form.validate_on_submit():
         change = ApplicantEdit(
-            display_name=form.display_name.data,
-            timezone=form.timezone.data.strip(),
-            availability=form.availability.data,
-            goals=tuple(form.goals.data),
-            levels=tuple(form.levels.data),
+            display_name=form.display_name.data or "",
+            timezone=(form.timezone.data or "").strip(),
+            availability=form.availability.data or "",
+            goals=tuple(form.goals.data or ()),
+            levels=tuple(form.levels.data or ()),
             gender=form.gender.data,
             gender_preference=form.gender_preference.data,
             korean=form.korean.data,

@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms 3.2 lacks it
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -131,8 +131,9 @@ class StartNextForm(FlaskForm):
     def check_follows(self, previous_starts_on: date) -> bool:
         """The next semester starts after the one it comes from; an earlier date is a typo."""
         if self.start.data is not None and self.start.data <= previous_starts_on:
-            self.start.errors.append(
-                f"The new semester must start after the one it follows ({previous_starts_on})."
-            )
+            self.start.errors = [
+                *self.start.errors,
+                f"The new semester must start after the one it follows ({previous_starts_on}).",
+            ]
             return False
         return True

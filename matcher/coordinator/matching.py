@@ -265,7 +265,7 @@ def _version() -> int | None:
     return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
-def _pair_action(pair_id: str, act) -> Response:  # type: ignore[no-untyped-def]
+def _pair_action(pair_id: str, act: Callable[[Match], str]) -> Response:
     """Run one pair action; a race or a rule becomes a message, the page reloads either way."""
     _check_csrf()
     match = get_pair(pair_id)
@@ -383,8 +383,9 @@ def manual(semester_id: int) -> Response:
         return _back(semester.id)
     # Refused from the matching page's own form: back to it with the two ids still filled in
     # (pseudonymous ids only; the note may name someone, so it stays out of the URL).
-    ids = {k: request.form.get(k, "").strip()[:20] for k in ("student", "tutor")}
-    return redirect(url_for(".index", semester_id=semester.id, **ids) + "#pair-by-hand")
+    student, tutor = (request.form.get(k, "").strip()[:20] for k in ("student", "tutor"))
+    back = url_for(".index", semester_id=semester.id, student=student, tutor=tutor)
+    return redirect(back + "#pair-by-hand")
 
 
 @blueprint.post("/semesters/<int:semester_id>/matching/confirm")

@@ -71,13 +71,19 @@ def start_next(semester_id: int) -> str | Response | tuple[str, int]:
     previous = _semester(semester_id)
     form = StartNextForm(session_minutes=previous.session_minutes)
     errors: list[str] = []
-    if form.validate_on_submit() and form.check_follows(previous.starts_on):
+    start, end = form.start.data, form.end.data  # None only if not given: validation fails
+    if (
+        form.validate_on_submit()
+        and start is not None
+        and end is not None
+        and form.check_follows(previous.starts_on)
+    ):
         try:
             result = start_next_semester(
                 form.name.data or "",
                 previous,
-                form.start.data,
-                form.end.data,
+                start,
+                end,
                 actor=user_actor(current_user.id),
                 session_minutes=form.session_minutes.data,
             )
@@ -137,9 +143,10 @@ def retention_reminders() -> list[RetentionReminder]:
     return [
         RetentionReminder(
             semester=s,
-            due_since=retention_ends(s, months),  # type: ignore[arg-type]  (closed: never None)
+            due_since=due,
             months=months,
             command=f"flask --app matcher purge --semester {shlex.quote(s.name)}",
         )
         for s in semesters_past_retention(months=months)
+        if (due := retention_ends(s, months)) is not None  # always: these are closed
     ]

@@ -64,7 +64,7 @@ class EncryptedText(TypeDecorator[str]):
         super().__init__()
         self.column_name = column_name
 
-    class Comparator(TypeDecorator.Comparator):  # type: ignore[type-arg]
+    class Comparator(TypeDecorator.Comparator):
         """Only IS [NOT] NULL makes sense on ciphertext; anything else would silently match nothing."""
 
         def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:

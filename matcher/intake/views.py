@@ -20,6 +20,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
+from werkzeug.sansio.response import Response as SansioResponse
 from werkzeug.wrappers import Response
 
 from matcher.extensions import db, limiter
@@ -146,7 +147,9 @@ def _render_form(
         applicant=applicant,
         token=token,
         zones=zone_names(),
-        preview=seoul_preview(form.slots.data, form.timezone.data, semester, str(get_locale())),
+        preview=seoul_preview(
+            form.slots.data or [], form.timezone.data, semester, str(get_locale())
+        ),
         offsets=preview_data(form.timezone.data, semester),
         **_grid(form.slots.data),
     )
@@ -183,7 +186,7 @@ def _apply(role: str) -> str | Response:
         return _render_form(form, role, semester)
     except IntegrityError:  # the same email sent twice at once: the database kept the first
         db.session.rollback()
-        form.email.errors.append(_duplicate_message())
+        form.email.errors = [*form.email.errors, _duplicate_message()]
         return _render_form(form, role, semester)
     session["new_link"] = token
     return redirect(url_for(".done"), code=303)
@@ -270,9 +273,10 @@ def _edit_everything(applicant: Applicant, token: str) -> str | Response:
     form = form_class() if request.method == "POST" else form_class(data=form_data(applicant))
     # Consent was given once, with the application; the bot checks guard only new sign-ups.
     del form.consent, form.website, form.started
-    page = {"applicant": applicant, "token": token}
     if request.method == "GET" or request.form.get("action") == "preview" or not form.validate():
-        return _render_form(form, applicant.role, applicant.semester, **page)
+        return _render_form(
+            form, applicant.role, applicant.semester, applicant=applicant, token=token
+        )
     try:
         ended = edit_application(applicant, signup_fields(form, applicant.role))
         db.session.commit()
@@ -284,7 +288,9 @@ def _edit_everything(applicant: Applicant, token: str) -> str | Response:
             form.email.errors = [*form.email.errors, _duplicate_message()]
         else:
             form.form_errors.append(_("Something changed meanwhile. Please try again."))
-        return _render_form(form, applicant.role, applicant.semester, **page)
+        return _render_form(
+            form, applicant.role, applicant.semester, applicant=applicant, token=token
+        )
     flash(_("Your changes are saved."), "success")
     if ended:
         flash(_("Your pair has ended. A coordinator will look for a new partner."), "info")
@@ -299,7 +305,7 @@ def _edit_times(applicant: Applicant, token: str) -> str | Response:
     )
     if request.method == "POST" and form.validate():
         try:
-            ended = change_availability(applicant, windows_from_slots(form.slots.data))
+            ended = change_availability(applicant, windows_from_slots(form.slots.data or []))
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -351,7 +357,7 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
 
 
 @blueprint.app_errorhandler(TooManyRequests)
-def too_many(error: TooManyRequests) -> Response | tuple[str, int]:
+def too_many(error: TooManyRequests) -> SansioResponse | tuple[str, int]:
     if error.response is not None:  # a limit that answers with its own page (auth.limits)
         return error.response
     return render_template("intake/error.html", code=429), 429

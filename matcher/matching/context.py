@@ -13,6 +13,7 @@ from matcher.matching.feasibility import Side, pair_counts, rule_mask
 from matcher.matching.people import MatchingProblem, Person
 from matcher.matching.scoring import criterion_values, score_points
 from matcher.matching.slots import Calendar, free_cells, make_calendar, seoul_mondays, valid_starts
+from matcher.matching.windows import WeeklyWindow
 
 GENDERS = ("female", "male", "other")
 
@@ -63,11 +64,14 @@ class Context:
     common_keys: np.ndarray  # fewest common free cells in a week, per (student, tutor) key
     student_side: Side
     tutor_side: Side
-    _free: dict = field(default_factory=dict, repr=False)
+    _free: dict[tuple[str, tuple[WeeklyWindow, ...]], np.ndarray] = field(
+        default_factory=dict, repr=False
+    )
 
     @cached_property
     def feasible(self) -> np.ndarray:
-        return (self.counts > 0) & self.allowed
+        feasible: np.ndarray = (self.counts > 0) & self.allowed
+        return feasible
 
     @cached_property
     def student_pos(self) -> dict[str, int]:
@@ -91,7 +95,8 @@ class Context:
         """Common free minutes in the tightest week for the pairs (students[si], tutors[ti])."""
         s_keys = self.student_side.key_of_person[si]
         t_keys = self.tutor_side.key_of_person[ti]
-        return self.common_keys[s_keys, t_keys].astype(np.int64) * self.cal.step
+        minutes: np.ndarray = self.common_keys[s_keys, t_keys].astype(np.int64) * self.cal.step
+        return minutes
 
     def values(self, si: np.ndarray, ti: np.ndarray) -> dict[str, np.ndarray]:
         """Quality criterion values for the pairs (students[si], tutors[ti])."""
@@ -108,11 +113,13 @@ class Context:
 
     def student_free(self, i: int) -> np.ndarray:
         """Student ``i``'s free cells over the semester's weeks."""
-        return self.student_side.free[self.student_side.key_of_person[i]]
+        cells: np.ndarray = self.student_side.free[self.student_side.key_of_person[i]]
+        return cells
 
     def tutor_free(self, j: int) -> np.ndarray:
         """Tutor ``j``'s free cells over the semester's weeks."""
-        return self.tutor_side.free[self.tutor_side.key_of_person[j]]
+        cells: np.ndarray = self.tutor_side.free[self.tutor_side.key_of_person[j]]
+        return cells
 
     def points(self, si: np.ndarray, ti: np.ndarray, chunk: int = 1_000_000) -> np.ndarray:
         """Scores in hundredths for many pairs, in chunks to bound memory."""
@@ -132,7 +139,8 @@ class Context:
     def weekly_starts(self, person: Person) -> np.ndarray:
         """Session start cells per week: bool (weeks, cells_per_week)."""
         starts = valid_starts(self.free(person)[None, :], self.cal)[0]
-        return starts.reshape(self.cal.weeks, self.cal.cells_per_week)
+        weekly: np.ndarray = starts.reshape(self.cal.weeks, self.cal.cells_per_week)
+        return weekly
 
     def monday(self, week: int) -> date:
         return self.cal.mondays[week]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matcher.matching.context import Context, prepare
-from matcher.matching.people import MatchingProblem, Person, Unmatched
+from matcher.matching.people import MatchingProblem, Person, Role, Unmatched
 from matcher.matching.periods import format_periods, free_stretches, periods_in
 from matcher.matching.scoring import (
     SCORE_SCALE,
@@ -127,9 +127,9 @@ def clock_changes_between(ctx: Context, zones: Sequence[str], weeks: Sequence[in
     return [f"{zone} changes clocks on {day.isoformat()}" for day, zone in sorted(found)]
 
 
-def _time_story(ctx: Context, student: Person, tutor: Person):
+def _time_story(ctx: Context, student: Person, tutor: Person) -> tuple[list[int], list[str]]:
     ok = (ctx.weekly_starts(student) & ctx.weekly_starts(tutor)).any(axis=1)
-    bad = np.flatnonzero(~ok).tolist()
+    bad: list[int] = np.flatnonzero(~ok).tolist()
     # A week that flips from the previous one flips because a clock changed: weekly
     # availability is otherwise the same every week.
     flips = [w for w in range(1, ctx.cal.weeks) if ok[w] != ok[w - 1]]
@@ -228,10 +228,11 @@ def unmatched_people(
     timed = ctx.counts > 0
     feasible = ctx.feasible
     out = []
-    for role, people, taken, axis in (
+    roles: tuple[tuple[Role, Sequence[Person], set[int], int], ...] = (
         ("student", ctx.students, matched_students, 1),
         ("tutor", ctx.tutors, used_tutors, 0),
-    ):
+    )
+    for role, people, taken, axis in roles:
         n_timed, n_feasible = timed.sum(axis=axis), feasible.sum(axis=axis)
         for k, person in enumerate(people):
             if k in taken:

@@ -124,7 +124,8 @@ def time_counts(cal: Calendar, students: Side, tutors: Side) -> tuple[np.ndarray
                         break
                     b = _weekly_product(students.free[s_keys, week], tutors.free[block, week])
                     free = b if free is None else np.minimum(free, b)
-                if starts is not None and starts.any():
+                # `free` is set whenever `starts` still has a common start after the loop.
+                if starts is not None and free is not None and starts.any():
                     least_starts[np.ix_(s_keys, block)] = starts.astype(np.uint16)
                     least_free[np.ix_(s_keys, block)] = free.astype(np.uint16)
     return least_starts, least_free
@@ -148,7 +149,9 @@ def rule_mask(
     return allowed
 
 
-def pair_counts(cal: Calendar, students: Sequence[Person], tutors: Sequence[Person]):
+def pair_counts(
+    cal: Calendar, students: Sequence[Person], tutors: Sequence[Person]
+) -> tuple[np.ndarray, np.ndarray, Side, Side]:
     """Session start counts per person pair (students × tutors, uint16), common free cells per
     key pair, and both sides' masks."""
     s_side, t_side = build_side(cal, students), build_side(cal, tutors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,12 +31,17 @@ class _Group:
     ok: np.ndarray  # bool (students, tutors, combos)
 
 
+# One kind of (student, hour) cell: its code per week class, its hours, its bool (students, 168)
+# mask, and its cells as (student, hour, column in the hours) arrays.
+_Kind = tuple[dict[int, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 def _ids(chunks: list[bytes]) -> np.ndarray:
     seen: dict[bytes, int] = {}
     return np.array([seen.setdefault(c, len(seen)) for c in chunks], dtype=np.int64)
 
 
-def _week_classes(cal: Calendar, starts: np.ndarray, extra: np.ndarray | None = None):
+def _week_classes(cal: Calendar, starts: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
     cpw = cal.cells_per_week
     return _ids(
         [
@@ -47,14 +53,24 @@ def _week_classes(cal: Calendar, starts: np.ndarray, extra: np.ndarray | None = 
 
 
 def _groups(
-    cal, s_starts, s_class, t_starts, key_of_person, groups, classes, known=None
+    cal: Calendar,
+    s_starts: np.ndarray,
+    s_class: np.ndarray,
+    t_starts: np.ndarray,
+    key_of_person: np.ndarray,
+    groups: Sequence[np.ndarray],
+    classes: Sequence[tuple[int, ...]],
+    known: np.ndarray | None = None,
 ) -> list[_Group]:
     """Common session starts week by week, once per combo of week classes.
 
     All tutor zones needing the same week share one matrix product. A zone whose weeks all
     look alike takes ``known`` (time-feasible in every week, students × tutors) if given.
     """
-    cpw, out, todo = cal.cells_per_week, [], {}
+    cpw = cal.cells_per_week
+    out: list[_Group] = []
+    # week -> (tutor keys, their columns, the ok array to fill, its combo index)
+    todo: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray, int]]] = {}
     for keys, t_class in zip(groups, classes, strict=True):
         pairs = list(zip(s_class.tolist(), t_class, strict=True))
         combos: dict[tuple[int, int], int] = {}
@@ -130,14 +146,16 @@ def _short_session_counts(ctx: Context, rows: list[int], free: np.ndarray) -> np
     """
     if ctx.cal.step == 30 and ctx.cal.session_minutes == 60:
         # Common time is whole half hours: 45 minutes in it always cover two of them.
-        return ctx.feasible[rows].sum(axis=1)
+        tutors: np.ndarray = ctx.feasible[rows].sum(axis=1)
+        return tutors
     cal, side = problem_calendar(ctx.problem, SHORT_SESSION), ctx.tutor_side
     if ctx.cal.step % cal.step or ctx.cal.session_minutes < SHORT_SESSION:
         students = [ctx.students[i] for i in rows]
         s_side, t_side = build_side(cal, students), build_side(cal, ctx.tutors)
         counts = time_counts(cal, s_side, t_side)[0]
         counts = counts[np.ix_(s_side.key_of_person, t_side.key_of_person)]
-        return ((counts > 0) & ctx.allowed[rows]).sum(axis=1)
+        timed: np.ndarray = ((counts > 0) & ctx.allowed[rows]).sum(axis=1)
+        return timed
     ratio = ctx.cal.step // cal.step
     t_free = np.concatenate([side.free, side.tail], axis=1)
     if ratio > 1:
@@ -148,7 +166,8 @@ def _short_session_counts(ctx: Context, rows: list[int], free: np.ndarray) -> np
     fits = ctx.allowed[rows].copy()
     for g in _groups(cal, s_starts, s_class, t_starts, side.key_of_person, side.groups, classes):
         fits[:, g.tutors] &= g.ok.all(axis=2)
-    return fits.sum(axis=1)
+    fitting: np.ndarray = fits.sum(axis=1)
+    return fitting
 
 
 def _hour_intervals(cal: Calendar, free: np.ndarray) -> np.ndarray:
@@ -167,8 +186,8 @@ def _hour_intervals(cal: Calendar, free: np.ndarray) -> np.ndarray:
     prefix = np.zeros((n, cal.cells + 1), dtype=np.int32)
     np.cumsum(free, axis=1, out=prefix[:, 1:])
     h0 = (np.arange(weeks + 1)[:, None] * cpw + np.arange(HOURS)[None, :] * ph).ravel()
-    a = np.zeros((n, len(h0)), dtype=np.int64)
-    b = np.zeros((n, len(h0)), dtype=np.int64)
+    a: np.ndarray = np.zeros((n, len(h0)), dtype=np.int64)
+    b: np.ndarray = np.zeros((n, len(h0)), dtype=np.int64)
     for m in range(1, k):
         lo, hi = h0 - m, h0 + ph + m
         a += (
@@ -185,7 +204,8 @@ def _hour_intervals(cal: Calendar, free: np.ndarray) -> np.ndarray:
     e1, e2 = lo1 > hi1, lo2 > hi2
     lo1[e1], hi1[e1], lo2[e2], hi2[e2] = 0, -1, 0, -1
     base = r + 1
-    return ((lo1 * base + hi1 + 1) * base + lo2) * base + hi2 + 1
+    codes: np.ndarray = ((lo1 * base + hi1 + 1) * base + lo2) * base + hi2 + 1
+    return codes
 
 
 def _hits(cal: Calendar, starts: np.ndarray, keys: np.ndarray, week: int) -> np.ndarray:
@@ -198,13 +218,15 @@ def _hits(cal: Calendar, starts: np.ndarray, keys: np.ndarray, week: int) -> np.
     return out
 
 
-def _hit(running: np.ndarray, cols: np.ndarray, hours: np.ndarray, code: int, base: int):
+def _hit(
+    running: np.ndarray, cols: np.ndarray, hours: np.ndarray, code: int, base: int
+) -> np.ndarray:
     """Whether each tutor (``cols``) can start in the coded intervals at each of ``hours``."""
     code, hi2 = divmod(code, base)
     code, lo2 = divmod(code, base)
     lo1, hi1 = divmod(code, base)
     c, h = cols[:, None], hours[None, :]
-    out = running[c, h, hi1] > running[c, h, lo1]
+    out: np.ndarray = running[c, h, hi1] > running[c, h, lo1]
     if hi2 > lo2:
         out |= running[c, h, hi2] > running[c, h, lo2]
     return out
@@ -229,7 +251,7 @@ def _kinds(codes: np.ndarray, weeks: tuple[int, ...]) -> list[tuple[list[int], n
     return out
 
 
-def _layout(codes: np.ndarray, weeks: tuple[int, ...], classes: tuple[int, ...]):
+def _layout(codes: np.ndarray, weeks: tuple[int, ...], classes: tuple[int, ...]) -> list[_Kind]:
     """The kinds of (student, hour) cells, most common first, each with its hours and cells
     as (student, hour, column in the hours) arrays."""
     out = []
@@ -260,8 +282,10 @@ def _extra_hour_counts(ctx: Context, rows: list[int], free: np.ndarray) -> np.nd
     )
     cand_all = ctx.allowed[rows] & ~ctx.feasible[rows]
     opened = np.zeros((len(rows), HOURS), dtype=np.float32)
-    layouts: dict[tuple[int, ...], list] = {}
-    joint: dict[tuple[int, ...], tuple[list, list]] = {}  # most common kind: summed at the end
+    layouts: dict[tuple[int, ...], list[_Kind]] = {}
+    joint: dict[
+        tuple[int, ...], tuple[list[np.ndarray], list[np.ndarray]]
+    ] = {}  # most common kind: summed at the end
     for g in groups:
         blocked = np.zeros(g.ok.shape[:2], dtype=np.int64)
         for q in range(len(g.reps)):

@@ -89,8 +89,8 @@ class _Wall:
 
     def __init__(self, zone: str, span: tuple[int, int]) -> None:
         clock = zone_clock(zone, *span)
-        self._transitions = clock.transitions.tolist()
-        self._offsets = clock.offsets.tolist()
+        self._transitions: list[int] = clock.transitions.tolist()
+        self._offsets: list[int] = clock.offsets.tolist()
 
     def at(self, utc: int) -> int:
         """The wall time of an instant (at a clock change: the new time, as zoneinfo has it)."""

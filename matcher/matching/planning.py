@@ -17,7 +17,7 @@ from matcher.matching.scoring import (
     score_points,
     shared_goals,
 )
-from matcher.matching.solver import solve
+from matcher.matching.solver import Tiers, solve
 
 
 def _locks(ctx: Context) -> list[tuple[int, int]]:
@@ -36,7 +36,9 @@ def _locks(ctx: Context) -> list[tuple[int, int]]:
     return out
 
 
-def solve_context(ctx: Context, method: str = "auto"):
+def solve_context(
+    ctx: Context, method: str = "auto"
+) -> tuple[list[tuple[int, int]], str, int, Tiers]:
     """Solve the unlocked part; returns (all pairs as indices, solver name, max possible)."""
     locks = _locks(ctx)
     locked_students = {i for i, _ in locks}

@@ -83,7 +83,8 @@ def criterion_values(
 def score_points(values: dict[str, np.ndarray], weights: Weights) -> np.ndarray:
     """Weighted sum in whole hundredths (int64), the unit the solver maximises."""
     total = sum(getattr(weights, name) * values[name] for name in CRITERIA)
-    return np.rint(np.asarray(total) * SCORE_SCALE).astype(np.int64)
+    points: np.ndarray = np.rint(np.asarray(total) * SCORE_SCALE).astype(np.int64)
+    return points
 
 
 def breakdown(values: dict[str, np.ndarray], weights: Weights, k: int) -> dict[str, float]:

@@ -39,11 +39,13 @@ class ZoneClock:
 
     @property
     def wall_breaks(self) -> np.ndarray:
-        return self.transitions + np.maximum(self.offsets[:-1], self.offsets[1:])
+        breaks: np.ndarray = self.transitions + np.maximum(self.offsets[:-1], self.offsets[1:])
+        return breaks
 
     def to_utc(self, wall: np.ndarray) -> np.ndarray:
         """Naive wall minutes since 1970 → UTC minutes (fold=0)."""
-        return wall - self.offsets[np.searchsorted(self.wall_breaks, wall, side="right")]
+        utc: np.ndarray = wall - self.offsets[np.searchsorted(self.wall_breaks, wall, side="right")]
+        return utc
 
     def offset_at(self, utc: np.ndarray) -> np.ndarray:
         return self.offsets[np.searchsorted(self.transitions, utc, side="right")]
@@ -228,4 +230,5 @@ def valid_starts(free: np.ndarray, cal: Calendar) -> np.ndarray:
     n_starts = cal.weeks * cal.cells_per_week
     csum = np.zeros((free.shape[0], free.shape[1] + 1), dtype=np.int32)
     np.cumsum(free, axis=1, out=csum[:, 1:])
-    return (csum[:, k : k + n_starts] - csum[:, :n_starts]) == k
+    starts: np.ndarray = (csum[:, k : k + n_starts] - csum[:, :n_starts]) == k
+    return starts

@@ -74,7 +74,9 @@ def tiers(m: int, quality_max: int, with_previous: bool) -> Tiers:
         divisor *= 10
 
 
-def expand_slots(capacity: np.ndarray, rows: np.ndarray, cols: np.ndarray):
+def expand_slots(
+    capacity: np.ndarray, rows: np.ndarray, cols: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Repeat each tutor's edges once per slot: (rows, slot columns, edge index, slot owner)."""
     owner = np.repeat(np.arange(len(capacity)), capacity)
     first_slot = np.concatenate([[0], np.cumsum(capacity)[:-1]]).astype(np.int32)
@@ -85,7 +87,9 @@ def expand_slots(capacity: np.ndarray, rows: np.ndarray, cols: np.ndarray):
     return rows[edge].astype(np.int32), first_slot[cols[edge]] + offsets, edge, owner
 
 
-def _reached_from_unmatched(n_rows: int, slots: int, r, c, row_match) -> np.ndarray:
+def _reached_from_unmatched(
+    n_rows: int, slots: int, r: np.ndarray, c: np.ndarray, row_match: np.ndarray
+) -> np.ndarray:
     """Nodes (rows first, then slots) reachable from unmatched rows by alternating paths."""
     slot_match = np.full(slots, -1, dtype=np.int64)
     matched = np.flatnonzero(row_match >= 0)
@@ -98,11 +102,14 @@ def _reached_from_unmatched(n_rows: int, slots: int, r, c, row_match) -> np.ndar
     graph = sp.csr_matrix(
         (np.ones(len(tails), dtype=np.int8), (tails, heads)), shape=(source + 1, source + 1)
     )
-    order = breadth_first_order(graph, source, directed=True, return_predecessors=False)
-    return order[order != source]
+    order: np.ndarray = breadth_first_order(graph, source, directed=True, return_predecessors=False)
+    reached: np.ndarray = order[order != source]
+    return reached
 
 
-def _full_assignment(n_rows: int, n_cols: int, r, c, cost, method: str):
+def _full_assignment(
+    n_rows: int, n_cols: int, r: np.ndarray, c: np.ndarray, cost: np.ndarray, method: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Min-cost assignment matching every row (one exists by construction)."""
     if method == "dense":
         matrix = np.full((n_rows, n_cols), np.inf)

@@ -49,7 +49,7 @@ def write_roster_xlsx(
     openpyxl would read as a formula (a leading ``=``) can become one; scores stay numbers.
     """
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     workbook.properties.identifier = export_id
     workbook.properties.keywords = export_id
     workbook.properties.title = "LELP Match roster"

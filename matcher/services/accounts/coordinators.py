@@ -105,11 +105,11 @@ def set_active(user: User, active: bool, *, by: User) -> None:
 
 
 def _other_active_admins(user: User) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(User)
         .where(User.role == UserRole.ADMIN.value, User.active.is_(True), User.id != user.id)
-    )
+    ).scalar_one()
 
 
 def reset_password(user: User, *, by: User) -> str:

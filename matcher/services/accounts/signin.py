@@ -43,7 +43,7 @@ def address_hash(address: str | None) -> str:
 
 def recent_address_failures(ip_hash: str, now: datetime) -> int:
     since = now - timedelta(minutes=current_app.config["LOGIN_ADDRESS_WINDOW_MINUTES"])
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(AuditEvent)
         .where(
@@ -52,7 +52,7 @@ def recent_address_failures(ip_hash: str, now: datetime) -> int:
             AuditEvent.at >= since,
             AuditEvent.detail["ip_hash"].as_string() == ip_hash,
         )
-    )
+    ).scalar_one()
 
 
 def lock_delay(failures: int) -> timedelta | None:

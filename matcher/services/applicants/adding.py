@@ -19,21 +19,49 @@ from matcher.services.errors import DomainError
 
 
 class ApplicantFields(Protocol):
-    """The contract's fields, already validated (the import parser's records have this shape)."""
+    """The contract's fields, already validated (the import parser's records have this shape).
 
-    role: str
-    display_name: str
-    email: str
-    timezone: str
-    windows: tuple[WeeklyWindow, ...]
-    goals: frozenset[str]
-    levels: frozenset[str]
-    gender: str | None
-    gender_preference: str | None
-    korean: str | None
-    in_person: bool
-    capacity: int
-    continue_with: str | None
+    Read-only, so frozen dataclasses (drafts, import records) match it.
+    """
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def display_name(self) -> str: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def timezone(self) -> str: ...
+
+    @property
+    def windows(self) -> tuple[WeeklyWindow, ...]: ...
+
+    @property
+    def goals(self) -> frozenset[str]: ...
+
+    @property
+    def levels(self) -> frozenset[str]: ...
+
+    @property
+    def gender(self) -> str | None: ...
+
+    @property
+    def gender_preference(self) -> str | None: ...
+
+    @property
+    def korean(self) -> str | None: ...
+
+    @property
+    def in_person(self) -> bool: ...
+
+    @property
+    def capacity(self) -> int: ...
+
+    @property
+    def continue_with(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ class ApplicantPage:
     pages: int
 
 
-def _like(column, text: str):  # type: ignore[no-untyped-def]
+def _like(column, text: str):
     return func.lower(column).contains(text.lower(), autoescape=True)
 
 

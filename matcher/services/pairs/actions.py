@@ -10,8 +10,9 @@ while their capacity is checked, so two manual pairs cannot overfill a tutor.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -166,7 +167,7 @@ def remove_exclusion(
     ).first()
     if exclusion is None or (semester is not None and exclusion.semester_id != semester.id):
         raise ChangedMeanwhile()
-    owner = db.session.get(Semester, exclusion.semester_id)  # never None: the FK cascades
+    owner = db.session.get_one(Semester, exclusion.semester_id)  # the FK cascades: always there
     if owner.is_closed:
         raise DomainError(
             f"Semester {owner.name!r} is closed; its exclusions can no longer be removed."
@@ -176,7 +177,10 @@ def remove_exclusion(
         db.session.get(Applicant, exclusion.tutor_id),
     )
     ids = (student.public_id if student else "", tutor.public_id if tutor else "")
-    gone = db.session.execute(delete(Exclusion).where(Exclusion.id == exclusion.id))
+    # A DELETE's result is a CursorResult, which counts the rows it removed.
+    gone = cast(
+        CursorResult[Any], db.session.execute(delete(Exclusion).where(Exclusion.id == exclusion.id))
+    )
     if gone.rowcount != 1:
         raise ChangedMeanwhile()
     record_event(
@@ -249,11 +253,11 @@ def pair_manually(
                 "Reload to see it; end or unlock it first."
             )
         _end(current, "replaced by a manual pair")
-    taken = db.session.scalar(
+    taken = db.session.execute(
         select(func.count())
         .select_from(Match)
         .where(Match.tutor_id == tutor.id, Match.status.in_(ACTIVE))
-    )
+    ).scalar_one()
     if taken >= tutor.capacity:
         raise ChangedMeanwhile(
             f"{tutor.public_id} has no free place (takes {tutor.capacity}, has {taken} pair(s)). "

@@ -200,9 +200,9 @@ def _store_proposals(
     wanted = {(p.student_id, p.tutor_id): p for p in plan.pairs if not p.locked}
     # Stale proposals go first: the one-active-match-per-student index would refuse a
     # student's new proposal while the old one still exists.
-    for key, match in proposed.items():
+    for key, stale in proposed.items():
         if key not in wanted:
-            db.session.delete(match)
+            db.session.delete(stale)
     db.session.flush()
     by_id = engine_input.applicants
     for key, pair in wanted.items():

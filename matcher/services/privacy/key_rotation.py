@@ -278,9 +278,12 @@ def check_data_key(keys: DataKeys) -> CheckResult:
                 values += sum(getattr(row, name) is not None for name in table.columns)
                 opened, failed = _open_values(table, row, keys)
                 problems += [table.where(row.id, name) for name in failed]
-                if table.hash_columns and opened.get(table.hash_columns[0]) is not None:
+                if table.hash_columns:
                     email, hash_column = table.hash_columns
-                    if getattr(row, hash_column) != email_hash_under(keys, opened[email]):
+                    address = opened.get(email)
+                    if address is not None and getattr(row, hash_column) != email_hash_under(
+                        keys, address
+                    ):
                         problems.append(table.where(row.id, hash_column))
     return CheckResult(rows, values, problems)
 

@@ -100,7 +100,7 @@ def _seoul_hours(availability: str, shift: int) -> np.ndarray:
         free[start : min(end, MINUTES_PER_WEEK)] = True
         if end > MINUTES_PER_WEEK:
             free[: end - MINUTES_PER_WEEK] = True
-    return free.reshape(7 * HOURS, 60).all(axis=1)
+    return np.asarray(free.reshape(7 * HOURS, 60).all(axis=1))
 
 
 @dataclass(frozen=True)
