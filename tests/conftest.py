@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from matcher import create_app
@@ -21,6 +22,25 @@ from matcher.matching.windows import parse_windows
 from matcher.models import Applicant, Semester, User
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+
+# Hypothesis profiles, chosen here once for the whole run (before any test module is imported)
+# by HYPOTHESIS_PROFILE: `ci` (what .ci/run sets, and the default), `dev` or `thorough`.
+settings.register_profile(
+    "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=150, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# Test semesters run in 2027. The engine counts only the weeks still ahead while a semester is
+# under way (`rematch_from`), so the tests see the whole semester by pinning "today" before it.
+TODAY = date(2026, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Seoul's "today" for the engine, the same whenever the suite runs."""
+    monkeypatch.setattr("matcher.services.pairs.engine_input.seoul_today", lambda: TODAY)
+    return TODAY
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 HEADER = [
     "role",
@@ -27,6 +31,10 @@ HEADER = [
     "capacity",
     "continue_with",
 ]
+# openpyxl stamps a new workbook, and zipfile each member, with the current time. A test file
+# must depend only on its cells: Hypothesis replays an example by making the same draws, and a
+# strategy that then draws a position in the file needs the file to be the same length again.
+FIXED_TIME = datetime(2027, 1, 4, 9, 0, 0)
 
 
 def table(rows: list[dict[str, str]], header: Sequence[str] | None = None) -> list[list[str]]:
@@ -51,9 +59,23 @@ def to_csv(
 def to_xlsx(rows: list[dict[str, str]], header: Sequence[str] | None = None) -> bytes:
     """A workbook whose first sheet holds the same cells; capacity as a number, like Excel."""
     workbook = Workbook()
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
     sheet = workbook.active
     for line in table(rows, header):
         sheet.append([int(cell) if cell.isdecimal() else (cell or None) for cell in line])
     out = io.BytesIO()
-    workbook.save(out)
+    # openpyxl's ExcelWriter.save, without save_workbook's "modified: now"
+    ExcelWriter(workbook, _DatedZip(out, "w", zipfile.ZIP_DEFLATED)).save()
     return out.getvalue()
+
+
+class _DatedZip(zipfile.ZipFile):
+    """A zip archive whose members are all dated FIXED_TIME rather than when they were written."""
+
+    def writestr(
+        self, name: str | zipfile.ZipInfo, data: str | bytes, *args: Any, **kwargs: Any
+    ) -> None:
+        if isinstance(name, str):
+            name = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+            name.compress_type = self.compression
+        super().writestr(name, data, *args, **kwargs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -100,13 +99,14 @@ def one_of_or_hostile(values: list[str]) -> st.SearchStrategy[str]:
 
 
 def fuzz_settings(ci_examples: int, dev_examples: int) -> settings:
-    """Modest under HYPOTHESIS_PROFILE=ci (what CI sets, and the default), more otherwise.
+    """Modest under the `ci` profile (what CI sets, and the default: see tests/conftest.py),
+    more under any other.
 
     Built here rather than registered as profiles, so using them never changes another module's
     settings. Function-scoped fixtures are fine: each example builds what it needs and compares
     the database before and after itself, never with a fresh one.
     """
-    ci = os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci"
+    ci = settings.get_current_profile_name() == "ci"
     return settings(
         max_examples=ci_examples if ci else dev_examples,
         deadline=None,
