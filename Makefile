@@ -1,6 +1,7 @@
 # Two commands on a fresh Debian machine with Python 3.11:
 #   make run    install, migrate, load demo data on first run, serve on http://127.0.0.1:5000
 #   make test   install test dependencies (and Debian's chromium for browser tests), run the suite
+# While working: make test-fast PYTEST_ARGS=tests/matching   (no chromium check, no lint)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,7 +13,7 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := matcher
 
-.PHONY: install run test lint format translations browser-deps bench security clean
+.PHONY: install run test test-fast lint format translations browser-deps bench security clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +52,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 test: install browser-deps lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Only pytest (after an install if pyproject.toml changed): for one folder or file while working.
+test-fast: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Security gates (SECURITY.md, "Security gates in CI"): bandit fails on any medium- or
