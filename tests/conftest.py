@@ -1,7 +1,13 @@
-"""Shared fixtures: an app with a fresh database per test (SQLite file, or a fresh PostgreSQL schema)."""
+"""Shared fixtures: an app with a fresh database per test (SQLite file, or a fresh PostgreSQL schema).
+
+As in Flask's own tutorial, `app` is only the application: a test that uses the database
+directly asks for `app_ctx` (or a factory, which does), and each request the test client makes
+gets its own app context, as it would on a server, even while the test holds one.
+"""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -10,7 +16,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
+from flask.ctx import AppContext
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
@@ -81,6 +88,44 @@ def engine_settings(database_url: str) -> dict[str, Any]:
     }
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests never share the test's app context.
+
+    Flask reuses an app context that is already pushed, so a request made while a test holds
+    one would share its `g` (Flask-Login's cached user, the chosen language) and its database
+    session with the test and with every other request. Here each request runs in an empty
+    `contextvars` context, so Flask pushes a fresh app context for it, as a server does. What
+    the test added is committed first, so the request sees it; afterwards the test's session
+    forgets what it had loaded, so the test reads what the request wrote.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+class IsolatedCliRunner(FlaskCliRunner):
+    """A CLI runner whose commands get their own app context, as `flask <command>` gives them,
+    never the test's (the same reasons as :class:`IsolatedClient`)."""
+
+    def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
+        if has_app_context():
+            db.session.commit()
+
+        def run() -> Any:
+            with self.app.app_context():
+                return super(IsolatedCliRunner, self).invoke(cli, args, **kwargs)
+
+        result = contextvars.Context().run(run)
+        if has_app_context():
+            db.session.expire_all()
+        return result
+
+
 @pytest.fixture
 def make_app(
     database_url: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
@@ -96,6 +141,8 @@ def make_app(
             **overrides,
         }
         app = create_app(config)
+        app.test_client_class = IsolatedClient
+        app.test_cli_runner_class = IsolatedCliRunner
         if create_tables:
             with app.app_context():
                 db.create_all()
@@ -107,10 +154,17 @@ def make_app(
 @pytest.fixture
 def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
     application = make_app()
-    with application.app_context():
-        yield application
-        db.session.remove()
+    yield application
+    with application.app_context():  # close its connections
         db.engine.dispose()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[AppContext]:
+    """The app's context for the whole test, for tests that use the database directly."""
+    with app.app_context() as context:
+        yield context
+        db.session.remove()
 
 
 @pytest.fixture
@@ -148,7 +202,7 @@ class PersonFields:
 
 
 @pytest.fixture
-def make_semester(app: Flask) -> Callable[..., Semester]:
+def make_semester(app_ctx: AppContext) -> Callable[..., Semester]:
     counter = iter(range(1, 10_000))
 
     def build(**overrides: Any) -> Semester:
@@ -169,7 +223,7 @@ def make_semester(app: Flask) -> Callable[..., Semester]:
 
 
 def _applicant_factory(
-    app: Flask, role: str, make_semester: Callable[..., Semester]
+    role: str, make_semester: Callable[..., Semester]
 ) -> Callable[..., Applicant]:
     from matcher.services.applicants.adding import add_applicant
 
@@ -196,17 +250,17 @@ def _applicant_factory(
 
 
 @pytest.fixture
-def make_student(app: Flask, make_semester: Callable[..., Semester]) -> Callable[..., Applicant]:
-    return _applicant_factory(app, "student", make_semester)
+def make_student(make_semester: Callable[..., Semester]) -> Callable[..., Applicant]:
+    return _applicant_factory("student", make_semester)
 
 
 @pytest.fixture
-def make_tutor(app: Flask, make_semester: Callable[..., Semester]) -> Callable[..., Applicant]:
-    return _applicant_factory(app, "tutor", make_semester)
+def make_tutor(make_semester: Callable[..., Semester]) -> Callable[..., Applicant]:
+    return _applicant_factory("tutor", make_semester)
 
 
 @pytest.fixture
-def make_user(app: Flask) -> Callable[..., User]:
+def make_user(app_ctx: AppContext) -> Callable[..., User]:
     from matcher.services.accounts.users import create_user
 
     counter = iter(range(1, 10_000))
@@ -236,7 +290,7 @@ DEFAULT_TEST_PASSWORD = "correct horse battery"  # make_user's default
 
 
 @pytest.fixture
-def login(app: Flask) -> Callable[..., Any]:
+def login(app_ctx: AppContext) -> Callable[..., Any]:
     """Sign a test client in through the real form, so lockout, session start and audit all run."""
 
     def sign_in(client: FlaskClient, user: User, password: str = DEFAULT_TEST_PASSWORD) -> Any:

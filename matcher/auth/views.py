@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -16,13 +16,6 @@ from matcher.services.accounts.signin import authenticate
 from matcher.services.errors import DomainError
 
 blueprint = Blueprint("auth", __name__)
-
-
-@blueprint.before_app_request
-def forget_previous_user() -> None:
-    """Load the user from this request's cookie even when an app context outlives one request
-    (as in tests); Flask-Login caches the user on `g`, which such a context would share."""
-    g.pop("_login_user", None)
 
 
 @blueprint.route("/login", methods=["GET", "POST"])

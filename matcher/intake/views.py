@@ -76,13 +76,6 @@ def keep_tokens_out_of_logs(state: object) -> None:
     install_filters()
 
 
-@blueprint.before_app_request
-def forget_previous_locale() -> None:
-    """Choose the language per request, even when an app context outlives one (as in tests)."""
-    g.pop("applicant_language", None)
-    refresh()
-
-
 @blueprint.app_context_processor
 def language_links() -> dict[str, object]:
     def lang_url(code: str) -> str:

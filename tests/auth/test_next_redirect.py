@@ -11,7 +11,7 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture
-def coordinator(app):
+def coordinator(app_ctx):
     user = create_user("c@example.org", "C", PASSWORD, actor="test")
     db.session.commit()
     return user

@@ -165,6 +165,7 @@ def test_accounts_an_admin_creates_or_resets_must_choose_their_own_password(
 
 
 def test_the_command_line_marks_a_typed_password_temporary_unless_told_it_is_their_own(
+    app_ctx,
     runner,
 ) -> None:
     base = ["users", "create-coordinator", "--password-stdin", "--name"]
@@ -184,7 +185,7 @@ def test_the_command_line_marks_a_typed_password_temporary_unless_told_it_is_the
     assert "--own-password" in help_text and "first sign-in" in help_text
 
 
-def test_the_demo_coordinator_is_not_asked_to_change_its_password(runner) -> None:
+def test_the_demo_coordinator_is_not_asked_to_change_its_password(app_ctx, runner) -> None:
     result = runner.invoke(args=["demo", "--students", "3", "--tutors", "3"])
     assert result.exit_code == 0, result.output
     assert account("coordinator@example.org").must_change_password is False

@@ -139,12 +139,13 @@ def test_a_stale_or_unknown_exclusion_gets_changed_meanwhile_not_an_error(
     how, client, login, make_semester, make_student, make_tutor, excluded
 ) -> None:
     semester, _, _, coordinator, exclusion = excluded
+    exclusion_id = exclusion.id  # the row may be gone by the time the test looks again
     login(client, coordinator)
     if how == "twice":  # two coordinators had the page open; the other one removed it first
-        client.post(remove_url(semester, exclusion.id))
-        url = remove_url(semester, exclusion.id)
+        client.post(remove_url(semester, exclusion_id))
+        url = remove_url(semester, exclusion_id)
     elif how == "unknown id":
-        url = remove_url(semester, exclusion.id + 1000)
+        url = remove_url(semester, exclusion_id + 1000)
     else:  # the id is real, but it belongs to another semester than the page's
         other = make_semester()
         kept = exclude_pair(other, make_student(other), make_tutor(other), "x", actor="test")
@@ -186,9 +187,8 @@ class TestWithCsrfOn:
     @pytest.fixture
     def app(self, make_app: Callable[..., Flask]) -> Iterator[Flask]:
         application = make_app(WTF_CSRF_ENABLED=True)
-        with application.app_context():
-            yield application
-            db.session.remove()
+        yield application
+        with application.app_context():  # close its connections
             db.engine.dispose()
 
     def test_the_button_carries_a_csrf_token_and_a_post_without_one_is_refused(

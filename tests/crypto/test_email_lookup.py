@@ -68,7 +68,7 @@ def test_the_hash_follows_an_email_change(app, make_semester, make_student) -> N
     assert hashes == [email_hash("new.address@example.org")]
 
 
-def test_the_hash_is_keyed(app, make_app) -> None:
+def test_the_hash_is_keyed(app_ctx, make_app) -> None:
     """Another data key gives another hash: a stolen database alone cannot confirm a guessed email."""
     import hashlib
 

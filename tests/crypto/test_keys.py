@@ -203,7 +203,7 @@ def test_equal_values_encrypt_differently(app, make_semester, make_student) -> N
     assert _stored("display_name", one.id) != _stored("display_name", two.id)
 
 
-def test_sql_comparisons_on_encrypted_columns_fail_loudly(app) -> None:
+def test_sql_comparisons_on_encrypted_columns_fail_loudly(app_ctx) -> None:
     with pytest.raises(EncryptedComparisonError, match="email_hash"):
         select(Applicant).where(Applicant.email == "someone@example.org")
     with pytest.raises(EncryptedComparisonError):

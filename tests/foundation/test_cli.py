@@ -9,7 +9,7 @@ from matcher.extensions import db
 from matcher.models import Applicant, AuditEvent, Semester, User
 
 
-def test_semester_create_opens_intake(runner) -> None:
+def test_semester_create_opens_intake(app_ctx, runner) -> None:
     result = runner.invoke(
         args=["semester", "create", "Spring 2027", "--start", "2027-03-02", "--end", "2027-06-19"]
     )
@@ -19,7 +19,7 @@ def test_semester_create_opens_intake(runner) -> None:
     assert "Spring 2027" in result.output
 
 
-def test_semester_create_refuses_bad_dates(runner) -> None:
+def test_semester_create_refuses_bad_dates(app_ctx, runner) -> None:
     result = runner.invoke(
         args=["semester", "create", "S", "--start", "03/02/2027", "--end", "2027-06-19"]
     )
@@ -69,7 +69,7 @@ def test_duplicate_semester_name_is_refused(runner) -> None:
     assert result.exit_code != 0 and "already exists" in result.output
 
 
-def test_semester_status_moves_forward_only(runner) -> None:
+def test_semester_status_moves_forward_only(app_ctx, runner) -> None:
     runner.invoke(args=["semester", "create", "A", "--start", "2027-03-02", "--end", "2027-06-19"])
     assert runner.invoke(args=["semester", "status", "A", "matching"]).exit_code == 0
     backward = runner.invoke(args=["semester", "status", "A", "intake"])
@@ -98,7 +98,7 @@ def test_semester_list(runner, make_semester, make_student) -> None:
     assert "Fall 2026" in output and "active" in output
 
 
-def test_create_coordinator_from_stdin(runner) -> None:
+def test_create_coordinator_from_stdin(app_ctx, runner) -> None:
     result = runner.invoke(
         args=[
             "users",
@@ -118,7 +118,7 @@ def test_create_coordinator_from_stdin(runner) -> None:
     assert "a long enough password" not in user.password_hash
 
 
-def test_create_coordinator_from_prompt_and_errors(runner) -> None:
+def test_create_coordinator_from_prompt_and_errors(app_ctx, runner) -> None:
     result = runner.invoke(
         args=["users", "create-coordinator", "c@example.org", "--name", "C"],
         input="a long enough password\na long enough password\n",
@@ -142,7 +142,7 @@ def test_create_coordinator_from_prompt_and_errors(runner) -> None:
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
-def test_demo_loads_a_synthetic_semester_once(runner) -> None:
+def test_demo_loads_a_synthetic_semester_once(app_ctx, runner) -> None:
     result = runner.invoke(args=["demo", "--students", "30", "--tutors", "25"])
     assert result.exit_code == 0, result.output
     assert "coordinator@example.org" in result.output
@@ -161,7 +161,7 @@ def test_demo_loads_a_synthetic_semester_once(runner) -> None:
     assert db.session.scalar(select(func.count()).select_from(Applicant)) == 55
 
 
-def test_demo_password_works(runner) -> None:
+def test_demo_password_works(app_ctx, runner) -> None:
     import re
 
     output = runner.invoke(args=["demo", "--students", "2", "--tutors", "2"]).output

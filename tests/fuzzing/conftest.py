@@ -30,9 +30,8 @@ def app(make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch) -> Iter
         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
     )
     application = make_app(RATELIMIT_ENABLED=False, INTAKE_MIN_FILL_SECONDS=0)
-    with application.app_context():
-        yield application
-        db.session.remove()
+    yield application
+    with application.app_context():  # close its connections
         db.engine.dispose()
 
 

@@ -85,7 +85,7 @@ def test_sqlite_backup_restores_with_equal_row_counts(app, runner, semester_data
     )
 
 
-def test_sqlite_backup_is_consistent_while_the_service_writes(app, runner, tmp_path):
+def test_sqlite_backup_is_consistent_while_the_service_writes(app_ctx, runner, tmp_path):
     """A writer commits rows continuously; the copy holds a whole prefix of them and no lock error."""
     require("sqlite")
     db.session.commit()
@@ -137,7 +137,7 @@ def test_sqlite_backup_is_consistent_while_the_service_writes(app, runner, tmp_p
     assert copied == sorted(copied) and copied[-1] <= written[0]
 
 
-def test_backup_does_not_overwrite_without_force(app, runner, tmp_path):
+def test_backup_does_not_overwrite_without_force(app_ctx, runner, tmp_path):
     require("sqlite")
     output = tmp_path / "existing.sqlite3"
     output.write_text("an older backup")
@@ -199,7 +199,7 @@ def test_a_missing_pg_dump_is_a_clear_error(monkeypatch, tmp_path) -> None:
         backup_postgresql(url, tmp_path / "x.dump", None)
 
 
-def test_backup_counts_query_is_engine_agnostic(app) -> None:
+def test_backup_counts_query_is_engine_agnostic(app_ctx) -> None:
     """Guards the drills above: the helper sees the app's tables on either engine."""
     counts = row_counts(db.engine)
     assert {"applicants", "matches", "audit_events"} <= set(counts)

@@ -155,7 +155,7 @@ def test_a_failure_while_importing_leaves_everything_as_before(
     assert database_state() == before
 
 
-def test_concurrent_writers_never_see_database_is_locked(app) -> None:
+def test_concurrent_writers_never_see_database_is_locked(app_ctx, app) -> None:
     """Threads that read, then write (the pattern deferred SQLite transactions lose) all succeed."""
     db.session.commit()
     threads_count, writes_each = 8, 15

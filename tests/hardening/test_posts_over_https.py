@@ -32,9 +32,8 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
         REMEMBER_COOKIE_SECURE=True,
         INTAKE_MIN_FILL_SECONDS=0,
     )
-    with application.app_context():
-        yield application
-        db.session.remove()
+    yield application
+    with application.app_context():  # close its connections
         db.engine.dispose()
 
 

@@ -17,7 +17,6 @@ ensure_compiled()
 @pytest.fixture
 def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
     application = make_app(INTAKE_MIN_FILL_SECONDS=0)
-    with application.app_context():
-        yield application
-        db.session.remove()
+    yield application
+    with application.app_context():  # close its connections
         db.engine.dispose()

@@ -26,6 +26,7 @@ def download_client(app, make_semester, make_student, make_user):
     make_student(semester, display_name="Nari Secret*")
     coordinator = make_user()
     db.session.commit()
+    coordinator_id = coordinator.id  # the route runs in its own session, not the test's
 
     def download(semester_id: int):
         return roster_download_response(
@@ -33,7 +34,7 @@ def download_client(app, make_semester, make_student, make_user):
             request.args.get("format", "csv"),
             request.args.get("contacts") == "1",
             request.args.get("reason"),
-            db.session.get(User, coordinator.id),
+            db.session.get(User, coordinator_id),
         )
 
     app.add_url_rule("/test-roster/<int:semester_id>", view_func=download)
