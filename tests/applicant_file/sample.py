@@ -12,8 +12,14 @@ __all__ = ["HEADER", "student", "table", "to_csv", "to_xlsx", "tutor"]
 
 
 _fake = Faker(["en_US", "ko_KR"])
-Faker.seed(20270301)
 _numbers = count(1)
+
+
+def _first_name(locale: str, n: int) -> str:
+    """Person n's made-up first name: the same whichever tests ran before. (Faker.seed seeds
+    one generator shared by every Faker in the process, so names followed the test order.)"""
+    _fake.seed_instance(n)
+    return _fake[locale].first_name()
 
 
 def student(**overrides: str) -> dict[str, str]:
@@ -21,7 +27,7 @@ def student(**overrides: str) -> dict[str, str]:
     n = next(_numbers)
     row = {
         "role": "student",
-        "display_name": f"{_fake['ko_KR'].first_name()} {n}",
+        "display_name": f"{_first_name('ko_KR', n)} {n}",
         "email": f"student{n}@example.org",
         "timezone": "Asia/Seoul",
         "availability": "Mon 19:00-21:00; Wed 19:00-21:00",
@@ -42,7 +48,7 @@ def tutor(**overrides: str) -> dict[str, str]:
     n = next(_numbers)
     row = {
         "role": "tutor",
-        "display_name": f"{_fake['en_US'].first_name()} {n}",
+        "display_name": f"{_first_name('en_US', n)} {n}",
         "email": f"tutor{n}@example.org",
         "timezone": "Asia/Seoul",
         "availability": "Mon 19:00-21:00; Wed 19:00-21:00",

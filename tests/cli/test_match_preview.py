@@ -30,12 +30,12 @@ PAIR_COLUMNS = [
 SPRING = ["--start", "2027-03-02", "--end", "2027-06-19"]
 
 fake = Faker(["en_US", "ko_KR"])
-Faker.seed(7)
 
 
 def person(role: str, n: int, **overrides: str) -> dict[str, str]:
     """A made-up applicant in Seoul, free Monday and Wednesday evenings."""
     locale = "ko_KR" if role == "student" else "en_US"
+    fake.seed_instance(f"{role}{n}")  # the same name whatever ran before (no shared seed)
     return {
         "role": role,
         "display_name": f"{fake[locale].first_name()} {n}",
