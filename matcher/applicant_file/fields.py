@@ -19,6 +19,8 @@ PREFERENCES = ("female", "male")
 KOREAN = ("none", "basic", "fluent")
 MAX_NAME = 80
 MAX_CAPACITY = 3
+# Unknown words named in one message; the rest are counted.
+_NAMED = 5
 
 # Characters that reorder text on screen: a name holding them can disguise itself or the
 # text around it in every list and export it appears in.
@@ -58,8 +60,9 @@ def _list(text: str, allowed: tuple[str, ...], what: str) -> frozenset[str]:
         raise CellError(f"at least one {what} is required: {_words(allowed)}, separated by ';'")
     unknown = [item for item in items if item not in allowed]
     if unknown:
+        more = f" and {len(unknown) - _NAMED:,} more" if len(unknown) > _NAMED else ""
         raise CellError(
-            f"unknown {what} {', '.join(shown(u) for u in unknown)}; "
+            f"unknown {what} {', '.join(shown(u) for u in unknown[:_NAMED])}{more}; "
             f"choose from {_words(allowed)}, separated by ';'"
         )
     return frozenset(items)

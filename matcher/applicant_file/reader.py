@@ -3,36 +3,43 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from matcher.applicant_file.columns import read_header
 from matcher.applicant_file.errors import ApplicantFileError
+from matcher.applicant_file.limits import FileLimits
 from matcher.applicant_file.records import ApplicantFile, RawRow
-from matcher.applicant_file.tables import DEFAULT_MAX_BYTES, read_table, size_error
+from matcher.applicant_file.tables import read_table, size_error
 from matcher.applicant_file.validation import check_rows
 
 
 def read_applicant_file(
-    data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int | None = None,
+    limits: FileLimits | None = None,
 ) -> ApplicantFile:
     """Validate an uploaded ``.csv`` or ``.xlsx`` file against the applicants contract.
 
-    Raises :class:`ApplicantFileError` when the file cannot be read at all (too big, wrong type
-    or encoding, empty, header only); every other problem is returned in
-    :attr:`ApplicantFile.errors`, all at once, so nothing has been used before all are known.
+    Raises :class:`ApplicantFileError` when the file cannot be read at all (too big, beyond a
+    reading limit, wrong type or encoding, empty, header only); every other problem is returned
+    in :attr:`ApplicantFile.errors`, all at once, so nothing has been used before all are known.
+    ``max_bytes`` overrides the size limit of ``limits`` (the defaults when not given).
     """
-    table = read_table(data, filename, max_bytes=max_bytes)
-    numbered = [(number, cells) for number, cells in enumerate(table.rows, start=1)]
-    if not any(_has_text(cells) for _, cells in numbered):
+    limits = _limits(limits, max_bytes)
+    table = read_table(data, filename, limits)
+    if not table.rows:
         raise ApplicantFileError(
             "The file is empty: it needs a header row and one row per applicant."
         )
-    header_cells = numbered[0][1]
-    data_rows = [(n, cells) for n, cells in numbered[1:] if _has_text(cells)]
-    if not _has_text(header_cells):
+    number, header_cells = table.rows[0]
+    if number != 1:
         raise ApplicantFileError(
             "Row 1 is empty: the first row must be the header with the column names."
         )
+    data_rows = table.rows[1:]
     if not data_rows:
         raise ApplicantFileError(
             "The file has a header row but no applicants: add one row per applicant."
@@ -51,15 +58,22 @@ def read_applicant_file(
 
 
 def read_applicant_path(
-    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int | None = None,
+    limits: FileLimits | None = None,
 ) -> ApplicantFile:
     """Read a file from disk, refusing an oversized one before loading it into memory."""
+    limits = _limits(limits, max_bytes)
     file = Path(path)
     size = file.stat().st_size
-    if size > max_bytes:
-        raise size_error(size, max_bytes)
-    return read_applicant_file(file.read_bytes(), file.name, max_bytes=max_bytes)
+    if size > limits.max_bytes:
+        raise size_error(size, limits.max_bytes)
+    return read_applicant_file(file.read_bytes(), file.name, limits=limits)
 
 
-def _has_text(cells: tuple[str, ...]) -> bool:
-    return any(cell.strip() for cell in cells)
+def _limits(limits: FileLimits | None, max_bytes: int | None) -> FileLimits:
+    limits = limits or FileLimits()
+    if max_bytes is not None and max_bytes != limits.max_bytes:
+        limits = replace(limits, max_bytes=max_bytes)
+    return limits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from matcher.applicant_file.errors import RowError
 from matcher.matching.windows import WeeklyWindow
@@ -68,4 +69,12 @@ class ApplicantFile:
 
     def errors_for(self, row: int) -> tuple[RowError, ...]:
         """The errors of one spreadsheet row, in column order."""
-        return tuple(error for error in self.errors if error.row == row)
+        return self._errors_by_row.get(row, ())
+
+    @cached_property
+    def _errors_by_row(self) -> dict[int, tuple[RowError, ...]]:
+        # Grouped once: asking row by row through 20,000 errors would be quadratic.
+        grouped: dict[int, list[RowError]] = {}
+        for error in self.errors:
+            grouped.setdefault(error.row, []).append(error)
+        return {row: tuple(errors) for row, errors in grouped.items()}

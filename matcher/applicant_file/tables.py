@@ -1,43 +1,42 @@
-"""Reading a CSV or XLSX upload into plain rows of text cells, numbered like a spreadsheet."""
+"""Reading a CSV or XLSX upload into numbered rows of text cells, within the reading limits."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import math
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from openpyxl import load_workbook
-
 from matcher.applicant_file.decoding import decode_csv
 from matcher.applicant_file.errors import ApplicantFileError
+from matcher.applicant_file.limits import FileLimits, too_many_columns, too_many_rows
+from matcher.applicant_file.workbook import Row, xlsx_rows
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 XLSX = "xlsx"
 
 
 @dataclass(frozen=True)
 class Table:
-    """The cells of a file as text; ``rows[0]`` is spreadsheet row 1 (the header).
+    """The rows of a file that hold text, as ``(spreadsheet row number, cells)``; row 1 is the header.
 
+    Blank rows are left out as they are read, so a file of blank lines costs no memory.
     ``encoding`` is how a CSV was decoded (``utf-8`` or ``cp949``), or ``xlsx`` for a workbook.
     """
 
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[Row, ...]
     encoding: str
 
 
-def read_table(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
+def read_table(data: bytes, filename: str, limits: FileLimits) -> Table:
     """Read ``data`` as the kind of file its name says, after checking the size limit.
 
     The size is checked first so that an oversized upload costs nothing to refuse.
     """
-    if len(data) > max_bytes:
+    if len(data) > limits.max_bytes:
         raise ApplicantFileError(
-            f"The file is {_megabytes(len(data))}, over the limit of {_megabytes(max_bytes)}. "
-            "Split it into smaller files."
+            f"The file is {_megabytes(len(data))}, over the limit of "
+            f"{_megabytes(limits.max_bytes)}. Split it into smaller files."
         )
     if not data.strip():
         raise ApplicantFileError(
@@ -46,9 +45,9 @@ def read_table(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".csv":
         text, encoding = decode_csv(data)
-        return Table(_csv_rows(text), encoding)
+        return Table(_csv_rows(text, limits), encoding)
     if suffix == ".xlsx":
-        return Table(_xlsx_rows(data), XLSX)
+        return Table(tuple(xlsx_rows(data, limits)), XLSX)
     raise ApplicantFileError(
         f'"{PurePath(filename).name}" is not a .csv or .xlsx file. Save the spreadsheet as '
         '"CSV UTF-8" or as an Excel workbook (.xlsx).'
@@ -72,58 +71,25 @@ def _megabytes(size: int, *, up: bool = False) -> str:
     return f"{size} bytes"
 
 
-def _csv_rows(text: str) -> tuple[tuple[str, ...], ...]:
+def _csv_rows(text: str, limits: FileLimits) -> tuple[Row, ...]:
     # Spreadsheet rows are records, not physical lines: a quoted cell may span lines.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows = []
+    rows: list[Row] = []
+    number = 0
     try:
         for cells in reader:
-            rows.append(tuple(cells))
+            number += 1
+            while cells and not cells[-1]:
+                cells.pop()
+            if not any(cell.strip() for cell in cells):
+                continue
+            if number > limits.last_row:
+                raise ApplicantFileError(too_many_rows(limits, number))
+            if len(cells) > limits.max_columns:
+                raise ApplicantFileError(too_many_columns(limits, number, len(cells)))
+            rows.append((number, tuple(cells)))
     except csv.Error as exc:
         raise ApplicantFileError(
-            f"Row {len(rows) + 1} is not valid CSV ({exc}); check its quotation marks."
+            f"Row {number + 1} is not valid CSV ({exc}); check its quotation marks."
         ) from None
     return tuple(rows)
-
-
-def _xlsx_rows(data: bytes) -> tuple[tuple[str, ...], ...]:
-    # An upload is untrusted: a damaged or hostile workbook can fail deep inside openpyxl or
-    # the XML parser with many exception types, and each must become one plain refusal.
-    try:
-        # data_only: formulas are never evaluated, only the values Excel last saved are read.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise _unreadable_workbook(exc) from None
-    try:
-        if not workbook.worksheets:
-            raise ApplicantFileError("This workbook has no sheets.")
-        sheet = workbook.worksheets[0]
-        return tuple(
-            tuple(_cell_text(value) for value in row) for row in sheet.iter_rows(values_only=True)
-        )
-    except ApplicantFileError:
-        raise
-    except Exception as exc:
-        raise _unreadable_workbook(exc) from None
-    finally:
-        workbook.close()
-
-
-def _unreadable_workbook(exc: Exception) -> ApplicantFileError:
-    return ApplicantFileError(
-        f"This .xlsx file cannot be opened as an Excel workbook ({exc.__class__.__name__}). "
-        'Open it in Excel and save it again as "Excel Workbook (.xlsx)".'
-    )
-
-
-def _cell_text(value: object) -> str:
-    """Write a cell value the way a person reading the sheet sees it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return str(value)

@@ -10,6 +10,7 @@ from typing import Any
 from matcher.applicant_file import fields
 from matcher.applicant_file.columns import COLUMNS, REQUIRED, Header
 from matcher.applicant_file.errors import RowError
+from matcher.applicant_file.messages import clamped, listed_rows
 from matcher.applicant_file.records import ApplicantRecord
 
 
@@ -63,7 +64,7 @@ def _check_row(
         try:
             values[name] = parse(text)
         except fields.CellError as exc:
-            errors.append(RowError(number, name, str(exc)))
+            errors.append(RowError(number, name, clamped(str(exc))))
 
     check("role", fields.parse_role)
     # Role-dependent rules run with role None when the role itself is bad, so they still
@@ -88,7 +89,12 @@ def _check_row(
 
 
 def _duplicate_emails(values_by_row: dict[int, dict[str, Any]]) -> list[RowError]:
-    """Both rows of a duplicate are errors: the file cannot say which of them is current."""
+    """Both rows of a duplicate are errors: the file cannot say which of them is current.
+
+    Rows are grouped by (role, email) in one pass and each group's message is built once, naming
+    at most :data:`LISTED_ROWS` rows, so one email repeated 20,000 times costs 20,000 short
+    errors rather than 20,000 messages of 20,000 numbers each.
+    """
     rows_by_key: dict[tuple[object, object], list[int]] = defaultdict(list)
     for number, values in values_by_row.items():
         if values.get("role") is not None and values.get("email") is not None:
@@ -97,9 +103,8 @@ def _duplicate_emails(values_by_row: dict[int, dict[str, Any]]) -> list[RowError
     for (role, _email), numbers in rows_by_key.items():
         if len(numbers) < 2:
             continue
-        for number in numbers:
-            message = f"the same {role} email is on rows {_and(numbers)}; keep only one of them"
-            errors.append(RowError(number, "email", message))
+        message = f"the same {role} email is on rows {listed_rows(numbers)}; keep only one of them"
+        errors.extend(RowError(number, "email", message) for number in numbers)
     return errors
 
 
@@ -107,11 +112,6 @@ def _position(error: RowError) -> tuple[int, int]:
     """Errors read left to right within a row, as the columns stand in the contract."""
     column = COLUMNS.index(error.column) if error.column in COLUMNS else len(COLUMNS)
     return error.row, column
-
-
-def _and(numbers: list[int]) -> str:
-    words = [str(n) for n in numbers]
-    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _record(number: int, values: dict[str, Any]) -> ApplicantRecord:
