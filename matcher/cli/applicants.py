@@ -15,6 +15,8 @@ from flask.cli import AppGroup
 from matcher.applicant_file import (
     ApplicantFile,
     ApplicantFileError,
+    FileLimits,
+    first_problems,
     ignored_columns_line,
     read_applicant_path,
 )
@@ -70,7 +72,14 @@ def default_rejected_path(file: Path) -> Path:
 @click.option(
     "--rejected",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where --skip-invalid writes rejected rows [default: FILE's name + .rejected.csv].",
+    help="Write the rows with problems, each with its reasons, here; with --skip-invalid "
+    "they are always written [default: FILE's name + .rejected.csv].",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse a file with more applicant rows than this [default: IMPORT_MAX_ROWS, 20,000].",
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(
@@ -80,6 +89,7 @@ def import_command(
     dry_run: bool,
     skip_invalid: bool,
     rejected: Path | None,
+    max_rows: int | None,
     file: Path,
 ) -> None:
     """Import applicants from FILE (.csv or .xlsx, the applicants contract's columns).
@@ -89,15 +99,14 @@ def import_command(
     applicant, who keeps their status. The rejected-rows file holds names and emails: delete it
     once the rows are fixed.
     """
-    if rejected is not None and not skip_invalid:
-        raise click.UsageError("--rejected only makes sense with --skip-invalid.")
     rejected_path = rejected or default_rejected_path(file)
-    if skip_invalid:
+    if skip_invalid or rejected is not None:
         _check_rejected_path(rejected_path, file)
+    limits = FileLimits.from_config(current_app.config, max_rows=max_rows)
     try:
         semester = get_semester(semester_name)
         importer = importer_by_email(by_email) if by_email else None
-        result = read_applicant_path(file, max_bytes=current_app.config["IMPORT_MAX_BYTES"])
+        result = read_applicant_path(file, limits=limits)
     except (DomainError, ApplicantFileError) as error:
         db.session.rollback()
         raise click.ClickException(str(getattr(error, "message", error))) from None
@@ -105,7 +114,17 @@ def import_command(
         f"Read {file.name} ({FORMATS.get(result.encoding, result.encoding)}): "
         f"{len(result.records) + len(result.rejected)} rows."
     )
-    _list_errors(result)
+    _list_errors(result, full_list=skip_invalid or rejected is not None)
+    if rejected is not None and not skip_invalid and not dry_run and result.rejected:
+        try:
+            _write_rejected(result, rejected_path)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(
+            f"Wrote the {len(result.rejected)} rows with problems, with their reasons, "
+            f"to {rejected_path}.",
+            err=True,
+        )
     options = {
         "status": status,
         "imported_by": importer,
@@ -144,15 +163,25 @@ def _check_rejected_path(path: Path, file: Path) -> None:
         raise click.UsageError(f"The folder {str(path.parent)!r} for rejected rows does not exist.")
 
 
-def _list_errors(result: ApplicantFile) -> None:
-    """Every problem at once, one line each, so the whole file can be fixed in one pass."""
+def _list_errors(result: ApplicantFile, *, full_list: bool) -> None:
+    """The first problems, one line each, then how many more; the rejected file has them all.
+
+    The listing is capped so that a file with thousands of bad rows cannot flood a terminal
+    or a log; ``full_list`` says whether the rejected-rows file will hold every one.
+    """
     if result.errors and result.unknown_columns:
         click.echo(ignored_columns_line(result.unknown_columns), err=True)
     if result.errors:
         rows = len({error.row for error in result.errors})
-        click.echo(f"Problems in {rows} row{'s' if rows != 1 else ''}:", err=True)
-        for error in result.errors:
-            click.echo(f"  {error}", err=True)
+        click.echo(f"Problems in {rows:,} row{'s' if rows != 1 else ''}:", err=True)
+        lines = first_problems(result.errors)
+        for line in lines:
+            click.echo(f"  {line}", err=True)
+        if len(lines) < len(result.errors) and not full_list:
+            click.echo(
+                "  Add --rejected FILE to get every row with problems, with its reasons, in a file.",
+                err=True,
+            )
 
 
 def _refusal(error: DomainError, skip_invalid: bool) -> str:

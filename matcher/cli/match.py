@@ -15,10 +15,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from matcher.applicant_file import (
-    DEFAULT_MAX_BYTES,
     ApplicantFile,
     ApplicantFileError,
     ApplicantRecord,
+    FileLimits,
+    first_problems,
     ignored_columns_line,
     person_ids,
     read_applicant_path,
@@ -121,16 +122,15 @@ def _check_dates(start: date, end: date) -> None:
 
 def _read(file: Path) -> ApplicantFile:
     """Read and validate; any bad row stops the preview with every problem listed."""
-    max_bytes = current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
     try:
-        applicants = read_applicant_path(file, max_bytes=max_bytes)
+        applicants = read_applicant_path(file, limits=FileLimits.from_config(current_app.config))
     except ApplicantFileError as exc:
         raise click.ClickException(f"{file.name}: {exc}") from None
     if applicants.errors:
         if applicants.unknown_columns:
             click.echo(f"{file.name}: {ignored_columns_line(applicants.unknown_columns)}", err=True)
-        for error in applicants.errors:
-            click.echo(f"{file.name}: {error}", err=True)
+        for line in first_problems(applicants.errors):
+            click.echo(f"{file.name}: {line}", err=True)
         rows = {error.row for error in applicants.errors}
         raise click.ClickException(
             f"{_count(len(applicants.errors), 'problem')} in {_count(len(rows), 'row')}; "

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 
 from matcher.cli import one_transaction
 from matcher.extensions import db
 from matcher.models import Semester
 from matcher.services.audit import CLI_ACTOR
 from matcher.services.errors import DomainError
+from matcher.services.files.staging import STAGED_SECONDS, sweep_staged
 from matcher.services.privacy.purge import (
     anonymous_counts,
     check_purgeable,
@@ -39,6 +41,18 @@ def _chosen(name: str | None, older_than: int | None) -> list[Semester]:
     return semesters_past_retention(months=older_than)
 
 
+def _sweep_uploads(dry_run: bool) -> None:
+    """Uploads previewed on the dashboard but never confirmed hold names and emails; purge,
+    which can run from cron, deletes those past the hour even when nobody opens the dashboard."""
+    expired = sweep_staged(current_app.instance_path, dry_run=dry_run)
+    if expired:
+        verb = "Would delete" if dry_run else "Deleted"
+        click.echo(
+            f"{verb} {expired} uploaded file{'s' if expired != 1 else ''} previewed but not "
+            f"imported within {STAGED_SECONDS // 60} minutes."
+        )
+
+
 @click.command("purge")
 @click.option("--semester", "name", help="Purge this closed semester.")
 @click.option(
@@ -56,6 +70,7 @@ def purge_command(name: str | None, older_than: int | None, dry_run: bool, yes: 
     """
     if (name is None) == (older_than is None):
         raise click.UsageError("Say which semesters: --semester NAME or --older-than MONTHS.")
+    _sweep_uploads(dry_run)
     try:
         semesters = _chosen(name, older_than)
         plans = [(s, anonymous_counts(s)) for s in semesters]

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import re
-import secrets
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app, render_template, request, session
 from flask_login import current_user
@@ -21,9 +16,12 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from matcher.applicant_file import (
     ApplicantFile,
     ApplicantFileError,
+    FileLimits,
+    first_problems,
     ignored_columns_line,
     read_applicant_file,
 )
+from matcher.applicant_file.messages import SHOWN_PROBLEMS
 from matcher.coordinator.views import blueprint, get_semester_or_404
 from matcher.extensions import db
 from matcher.models import Semester
@@ -35,11 +33,12 @@ from matcher.services.files.importing import (
     describe,
     import_applicants,
 )
+from matcher.services.files.staging import discard_staged, stage, sweep_staged, take_staged
 
 SESSION_KEY = "staged_import"
-STAGED_SECONDS = 3600  # an upload left unconfirmed is deleted after this long
-SHOWN_ROWS = 1000  # a page listing more rows than this helps nobody; the count says the rest
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
+# A page listing more rows than this helps nobody (and a refusal stays under 64 kB); the
+# count says the rest, and the rows stop earlier once SHOWN_PROBLEMS problems are listed.
+SHOWN_ROWS = 20
 
 
 class UploadForm(FlaskForm):
@@ -76,24 +75,29 @@ class ShownRow:
 
 
 def _shown_rows(result: ApplicantFile) -> list[ShownRow]:
+    """The first rejected rows, until :data:`SHOWN_ROWS` rows or SHOWN_PROBLEMS problems."""
     columns = [cell.strip().lower() for cell in result.header]
 
     def cell(cells: tuple[str, ...], name: str) -> str:
         index = columns.index(name) if name in columns else len(cells)
         return cells[index] if index < len(cells) else ""
 
-    return [
-        ShownRow(
-            raw.row,
-            cell(raw.cells, "display_name")[:80],
-            cell(raw.cells, "email")[:254],
-            tuple(
-                f"{e.column}: {e.message}" if e.column else e.message
-                for e in result.errors_for(raw.row)
-            ),
+    shown: list[ShownRow] = []
+    problems = 0
+    for raw in result.rejected[:SHOWN_ROWS]:
+        errors = result.errors_for(raw.row)
+        if shown and problems + len(errors) > SHOWN_PROBLEMS:
+            break
+        problems += len(errors)
+        shown.append(
+            ShownRow(
+                raw.row,
+                cell(raw.cells, "display_name")[:80],
+                cell(raw.cells, "email")[:100],
+                tuple(f"{e.column}: {e.message}" if e.column else e.message for e in errors),
+            )
         )
-        for raw in result.rejected[:SHOWN_ROWS]
-    ]
+    return shown
 
 
 def _page(semester: Semester, status_code: int = 200, **context: object) -> tuple[str, int]:
@@ -103,40 +107,24 @@ def _page(semester: Semester, status_code: int = 200, **context: object) -> tupl
         "coordinator/import.html",
         semester=semester,
         limit_mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024),
-        shown_limit=SHOWN_ROWS,
         **context,
     )
     return html, status_code
 
 
-def _staging_folder() -> Path:
-    """Uploads wait here between preview and confirm: owner-only, swept after an hour."""
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    cutoff = time.time() - STAGED_SECONDS
-    for old in folder.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    return folder
+def _limits() -> FileLimits:
+    return FileLimits.from_config(current_app.config)
 
 
-def _stage(data: bytes) -> str:
-    token = secrets.token_urlsafe(24)
-    descriptor = os.open(_staging_folder() / token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(data)
-    return token
+def _instance() -> str:
+    return current_app.instance_path
 
 
-def _unstage(token: str) -> bytes | None:
-    """The staged bytes, deleted as they are read: an upload is imported at most once."""
-    path = _staging_folder() / token
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    path.unlink(missing_ok=True)
-    return data
+def _parse(data: bytes, filename: str) -> ApplicantFile:
+    """Read the file with no transaction open: parsing is the slow part, and on SQLite the
+    transaction the sign-in check began may hold the write lock every other request waits for."""
+    db.session.rollback()
+    return read_applicant_file(data, filename, limits=_limits())
 
 
 def _read(semester: Semester, form: UploadForm) -> tuple[str, int]:
@@ -144,9 +132,7 @@ def _read(semester: Semester, form: UploadForm) -> tuple[str, int]:
     data = upload.read()
     filename = upload.filename or ""
     try:
-        result = read_applicant_file(
-            data, filename, max_bytes=current_app.config["IMPORT_MAX_BYTES"]
-        )
+        result = _parse(data, filename)
     except ApplicantFileError as error:
         return _page(semester, 400, form=form, file_error=str(error))
     status, skip_invalid = form.status.data, bool(form.skip_invalid.data)
@@ -169,7 +155,9 @@ def _read(semester: Semester, form: UploadForm) -> tuple[str, int]:
         return _page(semester, 422, form=form, file_error=error.message)
     finally:
         db.session.rollback()
-    token = _stage(data)
+    # One preview at a time per coordinator: an earlier, unconfirmed upload goes now.
+    discard_staged(_instance(), (session.pop(SESSION_KEY, None) or {}).get("token", ""))
+    token = stage(_instance(), data)
     session[SESSION_KEY] = {
         "token": token,
         "semester_id": semester.id,
@@ -191,7 +179,7 @@ def _read(semester: Semester, form: UploadForm) -> tuple[str, int]:
 
 
 def _header_errors(invalid: InvalidRows) -> list[str]:
-    return [str(error) for error in invalid.errors if error.row == 1]
+    return first_problems([error for error in invalid.errors if error.row == 1])
 
 
 def _import(
@@ -213,6 +201,7 @@ def _import(
 def import_applicants_page(semester_id: int) -> tuple[str, int]:
     """Upload → preview (a dry run, errors next to their rows) → confirm."""
     semester = get_semester_or_404(semester_id)
+    sweep_staged(_instance())
     form = UploadForm()
     if request.method == "POST" and form.validate_on_submit():
         return _read(semester, form)
@@ -228,18 +217,17 @@ def confirm_import(semester_id: int) -> tuple[str, int]:
     token = confirm.token.data or ""
     if (
         not confirm.validate_on_submit()
-        or not _TOKEN.match(token)
         or staged.get("token") != token
         or staged.get("semester_id") != semester.id
     ):
+        # The session's upload can no longer be confirmed, so it is not kept either.
+        discard_staged(_instance(), staged.get("token", ""))
         return _page(semester, 409, file_error=_EXPIRED)
-    data = _unstage(token)
+    data = take_staged(_instance(), token)
     if data is None:
         return _page(semester, 409, file_error=_EXPIRED)
     try:
-        result = read_applicant_file(
-            data, staged["filename"], max_bytes=current_app.config["IMPORT_MAX_BYTES"]
-        )
+        result = _parse(data, staged["filename"])
         summary = _import(semester, result, staged["status"], staged["skip_invalid"], dry_run=False)
     except (ApplicantFileError, DomainError) as error:
         db.session.rollback()
@@ -260,8 +248,9 @@ def cancel_import(semester_id: int) -> tuple[str, int]:
     semester = get_semester_or_404(semester_id)
     confirm = ConfirmImportForm()
     staged = session.pop(SESSION_KEY, None) or {}
-    if confirm.validate_on_submit() and staged.get("token") == confirm.token.data:
-        _unstage(staged["token"])
+    if confirm.validate_on_submit():
+        # Whatever the form says, the session's upload can no longer be confirmed: it goes.
+        discard_staged(_instance(), staged.get("token", ""))
     return _page(semester, cancelled=True)
 
 

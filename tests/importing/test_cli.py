@@ -186,7 +186,7 @@ def test_rejected_rows_go_where_asked(tmp_path, run_import) -> None:
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--rejected", "x.csv"], "only makes sense with --skip-invalid"),
+        (["--max-rows", "0"], "Invalid value for '--max-rows'"),
         (["--status", "withdrawn"], "Invalid value for '--status'"),
     ],
 )

@@ -44,7 +44,7 @@ class InvalidRows(DomainError):
             message = "The header row has problems, so no row can be trusted; nothing was imported."
         else:
             message = (
-                f"{rows} row{'s' if rows != 1 else ''} of the file "
+                f"{rows:,} row{'s' if rows != 1 else ''} of the file "
                 f"{'have' if rows != 1 else 'has'} problems, so nothing was imported."
             )
         super().__init__(message, field="file")
