@@ -55,6 +55,11 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
     IMPORT_MAX_BYTES = 20 * MB
+    # Reading limits for an applicants file (see matcher/applicant_file/limits.py): a file past
+    # them is refused with a message, whichever path reads it (CLI, preview, upload page).
+    IMPORT_MAX_ROWS = 20_000
+    IMPORT_MAX_COLUMNS = 100
+    IMPORT_MAX_SHEET_XML = 64 * MB
     # Personal data of a closed semester is kept this long, then `flask purge` may remove it.
     RETENTION_MONTHS = 12
     MAX_CONTENT_LENGTH = IMPORT_MAX_BYTES + 1 * MB
