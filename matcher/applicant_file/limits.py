@@ -52,10 +52,18 @@ class FileLimits:
         return cls(**values)
 
 
-def too_many_rows(limits: FileLimits, row: int) -> str:
+def too_many_rows(limits: FileLimits, row: int | None = None) -> str:
+    where = f"Row {row:,} has data" if row else f"The file has data after row {limits.last_row:,}"
     return (
-        f"Row {row:,} has data, but at most {limits.max_rows:,} applicants (rows 2 to "
+        f"{where}, but at most {limits.max_rows:,} applicants (rows 2 to "
         f"{limits.last_row:,}) are read from one file. Split it into smaller files."
+    )
+
+
+def too_many_cells(row: int) -> str:
+    return (
+        f"Row {row:,} has more than {EXCEL_MAX_COLUMNS:,} cells, more than Excel allows. "
+        "Save the sheet again from Excel."
     )
 
 

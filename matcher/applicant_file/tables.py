@@ -5,15 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from matcher.applicant_file.decoding import decode_csv
 from matcher.applicant_file.errors import ApplicantFileError
-from matcher.applicant_file.limits import FileLimits, too_many_columns, too_many_rows
+from matcher.applicant_file.limits import (
+    EXCEL_MAX_COLUMNS,
+    FileLimits,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+)
 from matcher.applicant_file.workbook import Row, xlsx_rows
 
 XLSX = "xlsx"
+# What is left of a CSV past its last allowed row may be blank lines and empty cells, no more.
+_NO_DATA = ' \t\r\n,"'
 
 
 @dataclass(frozen=True)
@@ -72,22 +81,32 @@ def _megabytes(size: int, *, up: bool = False) -> str:
 
 
 def _csv_rows(text: str, limits: FileLimits) -> tuple[Row, ...]:
-    # Spreadsheet rows are records, not physical lines: a quoted cell may span lines.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    """Records (a quoted cell may span lines), streamed so that neither a line of millions of
+    commas nor millions of blank lines is ever held as cells: the first is refused by counting
+    its commas, and after the last allowed row the rest of the text is only searched for data."""
+    stream = io.StringIO(text, newline="")
     rows: list[Row] = []
     number = 0
+
+    def lines() -> Iterator[str]:
+        for line in stream:
+            if line.count(",") >= EXCEL_MAX_COLUMNS:
+                raise ApplicantFileError(too_many_cells(number + 1))
+            yield line
+
     try:
-        for cells in reader:
+        for cells in csv.reader(lines(), strict=True):
             number += 1
             while cells and not cells[-1]:
                 cells.pop()
-            if not any(cell.strip() for cell in cells):
-                continue
-            if number > limits.last_row:
-                raise ApplicantFileError(too_many_rows(limits, number))
-            if len(cells) > limits.max_columns:
-                raise ApplicantFileError(too_many_columns(limits, number, len(cells)))
-            rows.append((number, tuple(cells)))
+            if any(cell.strip() for cell in cells):
+                if len(cells) > limits.max_columns:
+                    raise ApplicantFileError(too_many_columns(limits, number, len(cells)))
+                rows.append((number, tuple(cells)))
+            if number == limits.last_row:
+                if stream.read().strip(_NO_DATA):
+                    raise ApplicantFileError(too_many_rows(limits))
+                break
     except csv.Error as exc:
         raise ApplicantFileError(
             f"Row {number + 1} is not valid CSV ({exc}); check its quotation marks."

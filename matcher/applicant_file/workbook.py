@@ -32,6 +32,7 @@ from matcher.applicant_file.limits import (
     MAX_PARTS,
     FileLimits,
     too_large_unpacked,
+    too_many_cells,
     too_many_columns,
     too_many_rows,
 )
@@ -127,10 +128,7 @@ class _SheetScan:
         elif local == "c":
             self.cells += 1
             if self.cells > EXCEL_MAX_COLUMNS:
-                raise ApplicantFileError(
-                    f"Row {self.row:,} has more than {EXCEL_MAX_COLUMNS:,} cells, more than "
-                    "Excel allows. Save the sheet again from Excel."
-                )
+                raise ApplicantFileError(too_many_cells(self.row))
             self.column = _column_number(attrs.get("r", "")) or self.column + 1
         elif local in ("v", "is"):
             if self.row > self.limits.last_row:

@@ -70,7 +70,8 @@ def test_a_sheet_with_a_document_type_is_refused() -> None:
 
 def test_csv_rows_past_the_limit_are_refused_but_trailing_blank_lines_are_not() -> None:
     rows = [dict(zip(sheets.HEADER, hostile.student_cells(n), strict=False)) for n in range(21)]
-    assert "Row 22 has data" in refusal(sheets.to_csv(rows), "spring.csv", max_rows=20)
+    message = refusal(sheets.to_csv(rows), "spring.csv", max_rows=20)
+    assert "The file has data after row 21, but at most 20 applicants" in message
     padded = sheets.to_csv(rows[:20]) + b"\n" * 10_000
     result = read_applicant_file(padded, "spring.csv", limits=FileLimits(max_rows=20))
     assert len(result.records) == 20
@@ -82,6 +83,12 @@ def test_csv_data_past_the_column_limit_is_refused_but_empty_cells_are_not() -> 
     assert "column 101" in refusal(f"{header}\n{row}{',' * 94}x\n".encode(), "a.csv")
     result = read_applicant_file(f"{header}\n{row}{',' * 5000}\n".encode(), "a.csv")
     assert len(result.records) == 1
+
+
+def test_a_csv_line_of_more_cells_than_excel_allows_is_refused_before_it_is_split() -> None:
+    header = ",".join(sheets.HEADER)
+    message = refusal(f"{header}\n{',' * 1_000_000}x\n".encode(), "a.csv")
+    assert message.startswith("Row 2 has more than 16,384 cells")
 
 
 def test_one_email_on_many_rows_names_ten_rows_per_message_and_counts_the_rest() -> None:
