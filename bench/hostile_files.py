@@ -29,7 +29,7 @@ from bench.importing import COORDINATOR, SEMESTER, fresh_database
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from applicant_file import hostile  # noqa: E402  (tests/ is put on the path just above)
+from applicant_file import hostile, sheets  # noqa: E402  (tests/ is put on the path just above)
 
 PATHS = ("reader", "import", "preview", "page")
 _READER = """
@@ -78,6 +78,8 @@ def builders(rows: int) -> dict[str, tuple[str, Callable[[], bytes]]]:
             "duplicates.csv",
             lambda: hostile.duplicate_email_csv(20_000),
         ),
+        "one line of 19 million commas (CSV)": ("commas.csv", lambda: _csv(b"," * (19 << 20))),
+        "19 million blank lines (CSV)": ("blank.csv", lambda: _csv(b"\n" * (19 << 20))),
         "sound: 20,000 distinct rows (xlsx)": ("sound.xlsx", _sound),
     }
 
@@ -89,6 +91,10 @@ def generate(folder: Path, rows: int) -> None:
         path = folder / name
         if not path.exists():
             path.write_bytes(build())
+
+
+def _csv(body: bytes) -> bytes:
+    return ",".join(sheets.HEADER).encode() + b"\n" + body + b"x\n"
 
 
 def _sound() -> bytes:
