@@ -69,6 +69,10 @@ def builders(rows: int) -> dict[str, tuple[str, Callable[[], bytes]]]:
     return {
         "declared A1:XFD1048576, one cell in the last row": ("giant.xlsx", hostile.declared_giant),
         f"{rows:,} identical rows": ("identical.xlsx", lambda: hostile.lazy_identical_rows(rows)),
+        "100,000 identical rows (under the XML cap)": (
+            "identical-100k.xlsx",
+            lambda: hostile.lazy_identical_rows(100_000),
+        ),
         "shared strings unpacking to 1 GB": ("bomb.xlsx", lambda: hostile.bomb_part(1024)),
         "one row of 1,000,000 empty cells": (
             "wide.xlsx",
