@@ -108,8 +108,8 @@ def _sound() -> bytes:
     )
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Seconds, peak resident MB and the last line printed, for one child process."""
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
+    """Seconds, peak resident MB, bytes printed and how it ended, for one child process."""
     started = time.perf_counter()
     child = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -120,7 +120,7 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, str]
     child.returncode = 0
     elapsed = time.perf_counter() - started
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    return elapsed, usage.ru_maxrss / 1024, _outcome(lines)
+    return elapsed, usage.ru_maxrss / 1024, len(output.encode()), _outcome(lines)
 
 
 def _outcome(lines: list[str]) -> str:
@@ -162,16 +162,19 @@ def main() -> None:
             check=True,
         )  # fmt: skip
         env = fresh_database(Path(scratch) / "instance")
-        print("| file | size | path | seconds | peak MB | outcome |")
-        print("|---|---|---|---|---|---|")
+        print("| file | size | path | seconds | peak MB | printed bytes | outcome |")
+        print("|---|---|---|---|---|---|---|")
         for label, (name, _) in builders(args.rows).items():
             path = folder / name
             size = f"{path.stat().st_size / 1024:,.1f} kB"
             for name, command in commands(path, env).items():
                 if args.only and name not in args.only:
                     continue
-                seconds, peak, outcome = measure(command, env)
-                print(f"| {label} | {size} | {name} | {seconds:.2f} | {peak:.0f} | {outcome} |")
+                seconds, peak, printed, outcome = measure(command, env)
+                print(
+                    f"| {label} | {size} | {name} | {seconds:.2f} | {peak:.0f} | {printed:,} "
+                    f"| {outcome} |"
+                )
                 sys.stdout.flush()
 
 
