@@ -99,7 +99,7 @@ def _duplicate_emails(values_by_row: dict[int, dict[str, Any]]) -> list[RowError
     for number, values in values_by_row.items():
         if values.get("role") is not None and values.get("email") is not None:
             rows_by_key[(values["role"], values["email"])].append(number)
-    errors = []
+    errors: list[RowError] = []
     for (role, _email), numbers in rows_by_key.items():
         if len(numbers) < 2:
             continue

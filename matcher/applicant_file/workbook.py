@@ -24,6 +24,7 @@ from typing import IO
 from xml.parsers import expat
 
 from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from matcher.applicant_file.errors import ApplicantFileError
 from matcher.applicant_file.limits import (
@@ -62,16 +63,20 @@ def xlsx_rows(data: bytes, limits: FileLimits) -> list[Row]:
     try:
         if not workbook.worksheets:
             raise ApplicantFileError("This workbook has no sheets.")
-        sheet = workbook.worksheets[0]
+        sheet: object = workbook.worksheets[0]
+        if not isinstance(sheet, ReadOnlyWorksheet):
+            raise ApplicantFileError(
+                "The first sheet of this workbook is a chart, not a table: move the applicants' "
+                "sheet to the front."
+            )
         # openpyxl keeps the sheet's part name privately; the scan must read that same part.
-        with (
-            zipfile.ZipFile(io.BytesIO(data)) as archive,
-            archive.open(sheet._worksheet_path) as source,
-        ):
+        part: str = vars(sheet)["_worksheet_path"]
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(part) as source:
             _scan_sheet(source, limits)
         # The declared dimension is the attacker's number: forget it, and bound what is asked.
         sheet.reset_dimensions()
-        rows = sheet.iter_rows(
+        # The stubs type ReadOnlyWorksheet.iter_rows as Worksheet's method (which it borrows).
+        rows = sheet.iter_rows(  # type: ignore[misc]
             min_row=1, max_row=limits.last_row, max_col=limits.max_columns, values_only=True
         )
         return list(_texts(rows))
