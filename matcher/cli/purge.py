@@ -63,11 +63,24 @@ def _sweep_uploads(dry_run: bool) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def purge_command(name: str | None, older_than: int | None, dry_run: bool, yes: bool) -> None:
+@click.option(
+    "--uploads-only",
+    is_flag=True,
+    help="Only delete dashboard uploads left unconfirmed for over an hour (for cron).",
+)
+def purge_command(
+    name: str | None, older_than: int | None, dry_run: bool, yes: bool, uploads_only: bool
+) -> None:
     """Remove names, emails, notes and availability of closed semesters; keep anonymous counts.
 
-    This cannot be undone. Export the roster first if the program needs one.
+    This cannot be undone. Export the roster first if the program needs one. Every run also
+    deletes dashboard uploads previewed but not imported within the hour.
     """
+    if uploads_only:
+        if name is not None or older_than is not None:
+            raise click.UsageError("--uploads-only purges no semester; leave out --semester.")
+        _sweep_uploads(dry_run)
+        return
     if (name is None) == (older_than is None):
         raise click.UsageError("Say which semesters: --semester NAME or --older-than MONTHS.")
     _sweep_uploads(dry_run)

@@ -95,3 +95,14 @@ def test_taking_a_staged_upload_deletes_it_and_odd_tokens_are_refused(app) -> No
     assert take_staged(app.instance_path, token) == b"data"
     assert take_staged(app.instance_path, token) is None
     assert sweep_staged(app.instance_path) == 0
+
+
+def test_purge_uploads_only_sweeps_and_purges_no_semester(app, runner) -> None:
+    old = stage(app.instance_path, b"role,email\nstudent,c@example.org\n")
+    age(Path(app.instance_path) / "imports" / old, STAGED_SECONDS + 1)
+    result = runner.invoke(args=["purge", "--uploads-only"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Deleted 1 uploaded file")
+    assert list((Path(app.instance_path) / "imports").iterdir()) == []
+    refused = runner.invoke(args=["purge", "--uploads-only", "--semester", "Spring 2026"])
+    assert refused.exit_code == 2 and "purges no semester" in refused.output
