@@ -80,7 +80,20 @@ EXTRA_COLUMNS = ("student_id", "tutor_id", "shared_goals", "breakdown")
     help="Write the pairs CSV here (the summary then goes to the terminal). "
     "Without it the CSV goes to standard output and the summary to standard error.",
 )
-def preview(file: Path, start: date, end: date, session_minutes: int, output: Path | None) -> None:
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse a file with more applicant rows than this [default: IMPORT_MAX_ROWS, 20,000].",
+)
+def preview(
+    file: Path,
+    start: date,
+    end: date,
+    session_minutes: int,
+    output: Path | None,
+    max_rows: int | None,
+) -> None:
     """Try matching the applicants in FILE (.csv or .xlsx) without touching the database.
 
     Every row is checked first; if any is wrong, all problems are listed by row and column and
@@ -90,7 +103,7 @@ def preview(file: Path, start: date, end: date, session_minutes: int, output: Pa
     if output is not None and output.resolve() == file.resolve():
         raise click.BadParameter("would overwrite the applicants file itself.", param_hint="-o")
     to_terminal = output is not None
-    applicants = _read(file)
+    applicants = _read(file, max_rows)
     _report_file(file, applicants, to_terminal)
     students, tutors = to_people(applicants.records)
     problem = MatchingProblem(
@@ -120,10 +133,11 @@ def _check_dates(start: date, end: date) -> None:
         )
 
 
-def _read(file: Path) -> ApplicantFile:
-    """Read and validate; any bad row stops the preview with every problem listed."""
+def _read(file: Path, max_rows: int | None) -> ApplicantFile:
+    """Read and validate; any bad row stops the preview with the first problems listed."""
+    limits = FileLimits.from_config(current_app.config, max_rows=max_rows)
     try:
-        applicants = read_applicant_path(file, limits=FileLimits.from_config(current_app.config))
+        applicants = read_applicant_path(file, limits=limits)
     except ApplicantFileError as exc:
         raise click.ClickException(f"{file.name}: {exc}") from None
     if applicants.errors:

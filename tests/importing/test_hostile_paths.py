@@ -97,13 +97,16 @@ def test_the_upload_page_refuses_hostile_workbooks(
 
 
 def test_the_row_limit_comes_from_the_config_and_the_cli_option(
-    app, tmp_path, run_import, client, semester, signed_in
+    app, runner, tmp_path, run_import, client, semester, signed_in
 ) -> None:
     path = tmp_path / "spring.csv"
     path.write_bytes(hostile.duplicate_email_csv(30))
     assert "at most 20 applicants" in run_import(path, "--max-rows", "20").output
+    preview = ["match", "preview", str(path), "--start", "2027-03-02", "--end", "2027-06-19"]
+    assert "at most 20 applicants" in runner.invoke(args=[*preview, "--max-rows", "20"]).output
     app.config["IMPORT_MAX_ROWS"] = 25
     assert "at most 25 applicants" in run_import(path).output
+    assert "at most 25 applicants" in runner.invoke(args=preview).output
     assert "at most 25 applicants" in upload(client, semester, path.read_bytes()).text
 
 
