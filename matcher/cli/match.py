@@ -258,4 +258,4 @@ def _summary(to_terminal: bool) -> Callable[[str], None]:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

@@ -151,6 +151,7 @@ def test_match_preview_refusal_of_twenty_thousand_duplicates_stays_short(
     assert result.exit_code == 1
     assert len(result.output.encode()) < REFUSAL_LIMIT
     assert "… and 19,950 more problems" in result.output
+    assert "20,000 problems in 20,000 rows; nothing was matched" in result.output
 
 
 @pytest.mark.parametrize("skip_invalid", [False, True])
