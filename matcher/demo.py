@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 from faker import Faker
 
-from matcher.matching.windows import MINUTES_PER_WEEK, WeeklyWindow, merge_windows
-from matcher.models.applicant import GOALS
-from matcher.services.applicants.adding import ApplicantDraft
+from matcher.domain import GENDERS, GOALS, KOREAN_ABILITIES, LEVELS, ApplicantDraft, Language, Role
+from matcher.domain.windows import MINUTES_PER_WEEK, WeeklyWindow, merge_windows
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -35,7 +34,7 @@ TUTOR_ZONES = (
 TUTOR_LOCALES = ("en_US", "en_GB", "en_AU", "de_DE", "fr_FR", "en_CA", "ja_JP")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DemoApplicant(ApplicantDraft):
     """A made-up applicant with the status the demo gives them."""
 
@@ -93,21 +92,20 @@ def demo_applicants(
             name = Faker("en_US").first_name() + "*"
         people.append(
             DemoApplicant(
-                role="student",
+                role=Role.STUDENT,
                 display_name=f"{name} {i + 1}",
                 email=f"student{i + 1}@example.org",
                 timezone="Asia/Seoul",
                 windows=_student_windows(rng),
                 goals=frozenset(rng.sample(GOALS, rng.randint(1, 3))),
-                levels=frozenset(
-                    {rng.choices(("beginner", "intermediate", "advanced"), (4, 4, 2))[0]}
-                ),
+                levels=frozenset({rng.choices(LEVELS, (4, 4, 2))[0]}),
                 gender=gender,
                 gender_preference="female" if gender == "female" and rng.random() < 0.3 else None,
                 korean="fluent",
                 in_person=rng.random() < 0.5,
                 capacity=1,
                 continue_with=None,
+                language=Language.KO,
                 status=rng.choices(("approved", "pending", "waitlisted"), (88, 9, 3))[0],
             )
         )
@@ -118,31 +116,26 @@ def demo_applicants(
         faker.seed_instance(seed + i)
         people.append(
             DemoApplicant(
-                role="tutor",
+                role=Role.TUTOR,
                 display_name=f"{faker.first_name()} {i + 1}",
                 email=f"tutor{i + 1}@example.org",
                 timezone=zone,
                 windows=_tutor_windows(rng, zone, first_monday),
                 goals=frozenset(rng.sample(GOALS, rng.randint(2, 5))),
-                levels=frozenset(
-                    rng.sample(("beginner", "intermediate", "advanced"), rng.randint(1, 3))
-                ),
-                gender=rng.choices(("female", "male", "other"), (55, 40, 5))[0],
+                levels=frozenset(rng.sample(LEVELS, rng.randint(1, 3))),
+                gender=rng.choices(GENDERS, (55, 40, 5))[0],
                 gender_preference=None,
-                korean=rng.choices(("none", "basic", "fluent"), (6, 3, 1))[0],
+                korean=rng.choices(KOREAN_ABILITIES, (6, 3, 1))[0],
                 in_person=zone == "Asia/Seoul" and rng.random() < 0.7,
                 capacity=rng.choices((1, 2, 3), (80, 15, 5))[0],
                 continue_with=None,
+                language=Language.EN,
                 status=rng.choices(("approved", "pending"), (92, 8))[0],
             )
         )
     # A few returning pairs who asked to continue together.
     for s_index, t_index in zip(range(min(3, students, tutors)), range(3), strict=False):
         student, tutor = people[s_index], people[students + t_index]
-        people[s_index] = _with(student, continue_with=tutor.email)
-        people[students + t_index] = _with(tutor, continue_with=student.email)
+        people[s_index] = replace(student, continue_with=tutor.email)
+        people[students + t_index] = replace(tutor, continue_with=student.email)
     return people
-
-
-def _with(person: DemoApplicant, *, continue_with: str) -> DemoApplicant:
-    return replace(person, continue_with=continue_with)

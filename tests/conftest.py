@@ -11,7 +11,7 @@ import contextvars
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -24,8 +24,9 @@ from sqlalchemy import create_engine, text
 
 from matcher import create_app
 from matcher.config import TestingConfig
+from matcher.domain import ApplicantDraft
+from matcher.domain.windows import parse_windows
 from matcher.extensions import db
-from matcher.matching.windows import parse_windows
 from matcher.models import Applicant, Semester, User
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
@@ -180,25 +181,15 @@ def runner(app: Flask) -> FlaskCliRunner:
 # ----- factories -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PersonFields:
-    """The contract's fields with sensible defaults; tests override what they care about."""
-
-    role: str
-    display_name: str
-    email: str
-    timezone: str = "Asia/Seoul"
-    windows: tuple = field(
-        default_factory=lambda: parse_windows("Mon 19:00-21:00; Sat 10:00-12:00")
-    )
-    goals: frozenset[str] = frozenset({"conversation"})
-    levels: frozenset[str] = frozenset({"intermediate"})
-    gender: str | None = None
-    gender_preference: str | None = None
-    korean: str | None = None
-    in_person: bool = False
-    capacity: int = 1
-    continue_with: str | None = None
+def PersonFields(**fields: Any) -> ApplicantDraft:
+    """An applicant draft with sensible defaults; tests override what they care about."""
+    defaults: dict[str, Any] = {
+        "timezone": "Asia/Seoul",
+        "windows": parse_windows("Mon 19:00-21:00; Sat 10:00-12:00"),
+        "goals": frozenset({"conversation"}),
+        "levels": frozenset({"intermediate"}),
+    }
+    return ApplicantDraft(**(defaults | fields))
 
 
 @pytest.fixture

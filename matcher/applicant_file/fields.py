@@ -7,18 +7,23 @@ import unicodedata
 
 from matcher.applicant_file.messages import shown
 from matcher.applicant_file.timezones import canonical_timezone
-from matcher.matching.windows import WeeklyWindow, parse_windows
+from matcher.domain import (
+    GENDER_PREFERENCES,
+    GENDERS,
+    GOALS,
+    KOREAN_ABILITIES,
+    LEVELS,
+    MAX_CAPACITY,
+    MAX_EMAIL,
+    MAX_NAME,
+    MIN_CAPACITY,
+    ROLES,
+    Role,
+)
+from matcher.domain.windows import WeeklyWindow, parse_windows
 
-STUDENT = "student"
-TUTOR = "tutor"
-ROLES = (STUDENT, TUTOR)
-GOALS = ("conversation", "grammar", "speech", "academic", "career", "test-prep")
-LEVELS = ("beginner", "intermediate", "advanced")
-GENDERS = ("female", "male", "other")
-PREFERENCES = ("female", "male")
-KOREAN = ("none", "basic", "fluent")
-MAX_NAME = 80
-MAX_CAPACITY = 3
+STUDENT = Role.STUDENT
+TUTOR = Role.TUTOR
 # Unknown words named in one message; the rest are counted.
 _NAMED = 5
 
@@ -92,7 +97,7 @@ def parse_email(text: str) -> str:
     if not email:
         raise CellError("an email address is required")
     if (
-        len(email) > 254
+        len(email) > MAX_EMAIL
         or not _EMAIL.match(email)
         or any(char in _NOT_IN_EMAIL for char in email)
         or any(unicodedata.category(char)[0] in ("C", "Z") for char in email)
@@ -134,11 +139,11 @@ def parse_gender(text: str) -> str:
 def parse_gender_preference(text: str, role: str | None) -> str:
     if text.strip() and role == TUTOR:
         raise CellError("only students give a gender preference; leave it empty for a tutor")
-    return _optional_choice(text, PREFERENCES, "gender preference")
+    return _optional_choice(text, GENDER_PREFERENCES, "gender preference")
 
 
 def parse_korean(text: str) -> str:
-    return _optional_choice(text, KOREAN, "Korean level")
+    return _optional_choice(text, KOREAN_ABILITIES, "Korean level")
 
 
 def parse_in_person(text: str) -> bool:
@@ -153,9 +158,9 @@ def parse_capacity(text: str, role: str | None) -> int:
         if value == "1":
             return 1
         raise CellError("capacity is for tutors only; leave it empty (or 1) for a student")
-    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_CAPACITY:
+    if not value.isascii() or not value.isdigit() or not MIN_CAPACITY <= int(value) <= MAX_CAPACITY:
         raise CellError(
-            f"{shown(value)} is not a capacity; a tutor takes 1 to {MAX_CAPACITY} students"
+            f"{shown(value)} is not a capacity; a tutor takes {MIN_CAPACITY} to {MAX_CAPACITY} students"
         )
     return int(value)
 

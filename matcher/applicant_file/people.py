@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from matcher.applicant_file.fields import STUDENT
 from matcher.applicant_file.records import ApplicantRecord
-from matcher.matching.people import Person
+from matcher.matching.people import Person, person_from
 
 _PREFIX = {"student": "S", "tutor": "T"}
 
@@ -34,23 +34,11 @@ def to_people(records: Sequence[ApplicantRecord]) -> tuple[tuple[Person, ...], t
     students: list[Person] = []
     tutors: list[Person] = []
     for record in records:
-        other_role = "tutor" if record.role == STUDENT else "student"
         partner = (
-            by_role_email.get((other_role, record.continue_with)) if record.continue_with else None
+            by_role_email.get((record.role.other, record.continue_with))
+            if record.continue_with
+            else None
         )
-        person = Person(
-            id=ids[record.row],
-            role="student" if record.role == STUDENT else "tutor",
-            timezone=record.timezone,
-            windows=record.windows,
-            goals=record.goals,
-            levels=record.levels,
-            gender=record.gender or None,
-            gender_preference=record.gender_preference or None,
-            korean=record.korean or None,
-            in_person=record.in_person,
-            capacity=record.capacity,
-            continue_with=partner,
-        )
+        person = person_from(record, ids[record.row], partner)
         (students if record.role == STUDENT else tutors).append(person)
     return tuple(students), tuple(tutors)

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from matcher.applicant_file.errors import RowError
-from matcher.matching.windows import WeeklyWindow
+from matcher.domain import ApplicantDraft
 
 
-@dataclass(frozen=True)
-class ApplicantRecord:
+@dataclass(frozen=True, kw_only=True)
+class ApplicantRecord(ApplicantDraft):
     """One valid applicant row, normalised (emails lowercased, names NFC, zone canonical).
 
     ``row`` is the spreadsheet row number, kept so that later messages can point back to the
@@ -18,19 +18,6 @@ class ApplicantRecord:
     """
 
     row: int
-    role: str
-    display_name: str
-    email: str
-    timezone: str
-    windows: tuple[WeeklyWindow, ...]
-    goals: frozenset[str]
-    levels: frozenset[str]
-    gender: str
-    gender_preference: str
-    korean: str
-    in_person: bool
-    capacity: int
-    continue_with: str | None
 
 
 @dataclass(frozen=True)

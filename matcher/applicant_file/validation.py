@@ -116,4 +116,6 @@ def _position(error: RowError) -> tuple[int, int]:
 
 def _record(number: int, values: dict[str, Any]) -> ApplicantRecord:
     renamed = {"availability": "windows", "level": "levels"}
-    return ApplicantRecord(row=number, **{renamed.get(k, k): v for k, v in values.items()})
+    # An optional choice left empty is "no answer": None, as in every applicant draft.
+    answers: dict[str, Any] = {renamed.get(k, k): v if v != "" else None for k, v in values.items()}
+    return ApplicantRecord(row=number, **answers)

@@ -51,7 +51,6 @@ def demo_command(students: int, tutors: int) -> None:
                 status=person.status,
                 consent_source=ConsentSource.IMPORT.value,
                 notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
-                language="ko" if person.role == "student" else "en",
                 imported_by_id=user.id,
             )
     fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -26,14 +26,13 @@ from matcher.applicant_file import (
     to_people,
 )
 from matcher.cli import iso_date
+from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from matcher.exports import write_csv
 from matcher.matching import MatchingProblem, Plan, Unmatched, propose_matches
 
 match_cli = AppGroup("match", help="Preview, propose and confirm student–tutor pairs.")
 
 # The same bounds as a semester's session length, so any semester can be previewed.
-MIN_SESSION_MINUTES = 15
-MAX_SESSION_MINUTES = 240
 # A preview covers one semester; a longer span is almost always a typo in a year.
 MAX_SPAN_DAYS = 366
 

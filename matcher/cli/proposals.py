@@ -6,6 +6,7 @@ import click
 
 from matcher.cli import one_transaction
 from matcher.cli.match import match_cli
+from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from matcher.services.audit import CLI_ACTOR
 from matcher.services.errors import DomainError
 from matcher.services.pairs.actions import confirm_all, confirm_pairs, get_pair
@@ -17,7 +18,7 @@ from matcher.services.semesters.stages import get_semester
 @click.option("--semester", "semester_name", required=True, help="The semester's name.")
 @click.option(
     "--session-minutes",
-    type=click.IntRange(15, 240),
+    type=click.IntRange(MIN_SESSION_MINUTES, MAX_SESSION_MINUTES),
     default=None,
     help="Session length for this run (default: the semester's).",
 )

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from matcher.cli import iso_date, one_transaction
+from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from matcher.extensions import db
 from matcher.models import Applicant, SemesterStatus
 from matcher.services.audit import CLI_ACTOR
@@ -32,7 +33,7 @@ semester_cli = AppGroup("semester", help="Create semesters and move them forward
 @click.option("--end", required=True, callback=iso_date, help="Last day (Seoul date), YYYY-MM-DD.")
 @click.option(
     "--session-minutes",
-    type=click.IntRange(15, 240),
+    type=click.IntRange(MIN_SESSION_MINUTES, MAX_SESSION_MINUTES),
     default=60,
     show_default=True,
     help="Length of one weekly session.",
@@ -100,7 +101,7 @@ def close(name: str) -> None:
 @click.option("--end", required=True, callback=iso_date, help="Last day (Seoul date), YYYY-MM-DD.")
 @click.option(
     "--session-minutes",
-    type=click.IntRange(15, 240),
+    type=click.IntRange(MIN_SESSION_MINUTES, MAX_SESSION_MINUTES),
     help="Length of one weekly session (default: the previous semester's).",
 )
 def start_next(

@@ -8,11 +8,11 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from matcher.coordinator.forms import ApplicantEditForm, ConfirmForm
+from matcher.domain import GOALS, LEVELS
+from matcher.domain.windows import parse_windows
 from matcher.extensions import db
 from matcher.matching.periods import format_periods, windows_by_period
-from matcher.matching.windows import parse_windows
 from matcher.models import Applicant, ApplicantStatus, Match, Semester
-from matcher.models.applicant import GOALS, LEVELS
 from matcher.security.redirects import safe_next
 from matcher.services.applicants.listing import (
     FEW_OPTIONS,

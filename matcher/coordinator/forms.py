@@ -19,7 +19,16 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matcher.models.applicant import GENDERS, GOALS, KOREAN_ABILITIES, LEVELS
+from matcher.domain import (
+    GENDERS,
+    GOALS,
+    KOREAN_ABILITIES,
+    LEVELS,
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_SESSION_MINUTES,
+    MIN_SESSION_MINUTES,
+)
 
 
 class ConfirmForm(FlaskForm):
@@ -42,7 +51,9 @@ def _none_if_blank(value: str | None) -> str | None:
 
 
 class ApplicantEditForm(FlaskForm):
-    display_name = StringField("Name or pseudonym", validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(
+        "Name or pseudonym", validators=[DataRequired(), Length(max=MAX_NAME)]
+    )
     timezone = StringField("Time zone (IANA, e.g. America/New_York)", validators=[DataRequired()])
     availability = TextAreaField(
         "Weekly availability in their own time (e.g. Mon 19:00-21:00; Sat 09:30-12:00)",
@@ -70,7 +81,7 @@ class ApplicantEditForm(FlaskForm):
     )
     in_person = BooleanField("Can meet in person in Seoul")
     capacity = IntegerField("Students (tutors: 1 to 3)", validators=[Optional()], default=1)
-    note = TextAreaField("Note", validators=[Length(max=500)])
+    note = TextAreaField("Note", validators=[Length(max=MAX_NOTE)])
 
 
 class RosterDownloadForm(FlaskForm):
@@ -124,7 +135,7 @@ class StartNextForm(FlaskForm):
     start = PlainDateField("Starts on (YYYY-MM-DD)", validators=[InputRequired("Give a date.")])
     end = PlainDateField("Ends on (YYYY-MM-DD)", validators=[InputRequired("Give a date.")])
     session_minutes = PlainIntegerField(
-        "Session length in minutes (15 to 240)",
+        f"Session length in minutes ({MIN_SESSION_MINUTES} to {MAX_SESSION_MINUTES})",
         validators=[InputRequired("Give a number of minutes.")],
     )
 

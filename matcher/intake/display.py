@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from matcher.matching.windows import DAYS
+from matcher.domain.windows import DAYS
 
 _KO_DAYS = dict(zip(DAYS, ("월", "화", "수", "목", "금", "토", "일"), strict=True))
 _EN_DAYS = dict(

@@ -19,16 +19,12 @@ from wtforms import (
 )
 from wtforms.validators import ValidationError
 
+from matcher.domain import GOALS, LEVELS, MAX_EMAIL, MAX_NAME, MAX_NOTE, ApplicantDraft, Role
+from matcher.domain.windows import parse_windows
 from matcher.intake.grid import all_slot_values, slots_from_windows, windows_from_slots
 from matcher.intake.zones import known_zone
-from matcher.matching.windows import parse_windows
 from matcher.models import Applicant
-from matcher.models.applicant import GOALS, LEVELS
-from matcher.services.applicants.signup import SignupFields
 
-NOTE_MAX = 500
-NAME_MAX = 80
-EMAIL_MAX = 254
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Embeddings, overrides and isolates can make a name display as something else entirely.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -51,7 +47,7 @@ def check_characters(value: str, *, multiline: bool = False) -> None:
 
 
 def check_email(value: str) -> None:
-    if len(value) > EMAIL_MAX or not _EMAIL.match(value):
+    if len(value) > MAX_EMAIL or not _EMAIL.match(value):
         raise ValidationError(_l("Please enter an email address like name@example.com."))
     check_characters(value)
 
@@ -87,7 +83,7 @@ class ApplicationForm(FlaskForm):
     def validate_display_name(self, field: StringField) -> None:
         if not field.data:
             raise ValidationError(_l("Please enter a name. A nickname is fine."))
-        if len(field.data) > NAME_MAX:
+        if len(field.data) > MAX_NAME:
             raise ValidationError(_l("Please use at most 80 characters."))
         check_characters(field.data)
 
@@ -124,7 +120,7 @@ class ApplicationForm(FlaskForm):
             check_email(field.data)
 
     def validate_note(self, field: TextAreaField) -> None:
-        if field.data and len(field.data) > NOTE_MAX:
+        if field.data and len(field.data) > MAX_NOTE:
             raise ValidationError(_l("Please keep the note to 500 characters or fewer."))
         if field.data:
             check_characters(field.data, multiline=True)
@@ -196,12 +192,12 @@ class AvailabilityForm(FlaskForm):
     validate_slots = ApplicationForm.validate_slots
 
 
-def signup_fields(form: ApplicationForm, role: str) -> SignupFields:
+def signup_fields(form: ApplicationForm, role: str) -> ApplicantDraft:
     """The validated form as the service's input (students speak Korean: no question asked)."""
     data = form.data
     student = role == "student"
-    return SignupFields(
-        role=role,
+    return ApplicantDraft(
+        role=Role(role),
         display_name=data["display_name"],
         email=data["email"].lower(),
         timezone=data["timezone"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from matcher.matching.windows import (
+from matcher.domain.windows import (
     DAYS,
     MINUTES_PER_DAY,
     MINUTES_PER_WEEK,

@@ -1,5 +1,14 @@
 """The pure matching engine: availability, feasibility, scoring, solving, explaining."""
 
+from matcher.domain.windows import (
+    DAYS,
+    MINUTES_PER_WEEK,
+    WeeklyWindow,
+    WindowSyntaxError,
+    format_windows,
+    merge_windows,
+    parse_windows,
+)
 from matcher.matching.explain import (
     REASONS,
     Alternative,
@@ -21,15 +30,6 @@ from matcher.matching.people import (
 )
 from matcher.matching.periods import format_periods, windows_by_period
 from matcher.matching.planning import propose_matches
-from matcher.matching.windows import (
-    DAYS,
-    MINUTES_PER_WEEK,
-    WeeklyWindow,
-    WindowSyntaxError,
-    format_windows,
-    merge_windows,
-    parse_windows,
-)
 
 __all__ = [
     "DAYS",

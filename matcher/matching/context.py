@@ -9,13 +9,12 @@ from functools import cached_property
 
 import numpy as np
 
+from matcher.domain import GENDER_PREFERENCES, MAX_CAPACITY, MIN_CAPACITY
+from matcher.domain.windows import WeeklyWindow
 from matcher.matching.feasibility import Side, pair_counts, rule_mask
 from matcher.matching.people import MatchingProblem, Person
 from matcher.matching.scoring import criterion_values, score_points
 from matcher.matching.slots import Calendar, free_cells, make_calendar, seoul_mondays, valid_starts
-from matcher.matching.windows import WeeklyWindow
-
-GENDERS = ("female", "male", "other")
 
 
 def check_people(problem: MatchingProblem) -> None:
@@ -26,14 +25,14 @@ def check_people(problem: MatchingProblem) -> None:
             raise ValueError(f"the same {role} id appears twice")
         for p in people:
             if p.role != role:
-                raise ValueError(f"{p.id}: listed as a {role} but has role {p.role!r}")
+                raise ValueError(f"{p.id}: listed as a {role} but has role {str(p.role)!r}")
             if not p.windows:
                 raise ValueError(f"{p.id}: no availability windows")
             if role == "student" and len(p.levels) != 1:
                 raise ValueError(f"{p.id}: a student has exactly one level")
-            if role == "tutor" and not 1 <= p.capacity <= 3:
-                raise ValueError(f"{p.id}: a tutor's capacity is 1 to 3")
-            if p.gender_preference not in (None, "", "female", "male"):
+            if role == "tutor" and not MIN_CAPACITY <= p.capacity <= MAX_CAPACITY:
+                raise ValueError(f"{p.id}: a tutor's capacity is {MIN_CAPACITY} to {MAX_CAPACITY}")
+            if p.gender_preference not in (None, "", *GENDER_PREFERENCES):
                 raise ValueError(f"{p.id}: gender preference must be female, male or empty")
 
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matcher.domain import Role
+from matcher.domain.windows import MINUTES_PER_WEEK
 from matcher.matching.context import Context, prepare
-from matcher.matching.people import MatchingProblem, Person, Role, Unmatched
+from matcher.matching.people import MatchingProblem, Person, Unmatched
 from matcher.matching.periods import format_periods, free_stretches, periods_in
 from matcher.matching.scoring import (
     SCORE_SCALE,
@@ -17,7 +19,6 @@ from matcher.matching.scoring import (
     shared_goals,
 )
 from matcher.matching.slots import SEOUL, zone_clock
-from matcher.matching.windows import MINUTES_PER_WEEK
 
 # The fixed list of reasons a person is left unmatched, by role and code.
 REASONS = {
@@ -229,8 +230,8 @@ def unmatched_people(
     feasible = ctx.feasible
     out = []
     roles: tuple[tuple[Role, Sequence[Person], set[int], int], ...] = (
-        ("student", ctx.students, matched_students, 1),
-        ("tutor", ctx.tutors, used_tutors, 0),
+        (Role.STUDENT, ctx.students, matched_students, 1),
+        (Role.TUTOR, ctx.tutors, used_tutors, 0),
     )
     for role, people, taken, axis in roles:
         n_timed, n_feasible = timed.sum(axis=axis), feasible.sum(axis=axis)

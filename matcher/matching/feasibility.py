@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matcher.domain.windows import WeeklyWindow
 from matcher.matching.people import Person
 from matcher.matching.slots import Calendar, free_cells, valid_starts
-from matcher.matching.windows import WeeklyWindow
 
 _CHUNK = 1024  # availability keys per batch: bounds the int32 scratch arrays to ~50 MB
 _TUTOR_BLOCK = 4096  # tutor keys per matrix product: bounds the float32 result

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matcher.domain.windows import WeeklyWindow, format_windows
 from matcher.matching.context import Context, problem_calendar
 from matcher.matching.explain import clock_changes_between
 from matcher.matching.feasibility import _weekly_product, build_side, time_counts
 from matcher.matching.people import Help, Unmatched
 from matcher.matching.slots import Calendar, free_cells, valid_starts
-from matcher.matching.windows import WeeklyWindow, format_windows
 
 SHORT_SESSION = 45
 HOURS = 168

@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Literal
 
-from matcher.matching.windows import WeeklyWindow
-
-Role = Literal["student", "tutor"]
+from matcher.domain import Profile, Role
 
 
 @dataclass(frozen=True)
-class Person:
-    """One approved applicant as the engine sees them.
+class Person(Profile):
+    """One approved applicant as the engine sees them: their :class:`Profile` and an id.
 
-    ``windows`` are weekly windows in the person's own wall-clock time in ``timezone`` (IANA).
-    ``continue_with`` is the *person id* of last semester's partner (callers resolve emails);
-    ``capacity`` only matters for tutors. A student has exactly one level; a tutor lists the
-    levels they are comfortable teaching.
+    ``id`` replaces the name and email, so the engine never holds contact details.
+    ``continue_with`` is the *person id* of last semester's partner (callers resolve emails).
+    Every profile field is keyword-only: ``Person("s1", role="student", timezone=..., ...)``.
     """
 
     id: str
-    role: Role
-    timezone: str
-    windows: tuple[WeeklyWindow, ...]
-    goals: frozenset[str] = frozenset()
-    levels: frozenset[str] = frozenset()
-    gender: str | None = None
-    gender_preference: str | None = None
-    korean: str | None = None
-    in_person: bool = False
-    capacity: int = 1
     continue_with: str | None = None
+
+
+def person_from(profile: Profile, person_id: str, continue_with: str | None = None) -> Person:
+    """The engine's view of a draft (or any profile): the same answers under an id."""
+    answers = {f.name: getattr(profile, f.name) for f in fields(Profile)}
+    return Person(person_id, continue_with=continue_with, **answers)
 
 
 @dataclass(frozen=True)

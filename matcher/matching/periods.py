@@ -26,8 +26,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from matcher.domain.windows import MINUTES_PER_DAY, WeeklyWindow, format_windows
 from matcher.matching.slots import SEOUL, free_cells, make_calendar, seoul_mondays, zone_clock
-from matcher.matching.windows import MINUTES_PER_DAY, WeeklyWindow, format_windows
 
 Periods = list[tuple[date, tuple[WeeklyWindow, ...]]]
 Availability = tuple[str, Sequence[WeeklyWindow]]  # (IANA zone, weekly windows in that zone)

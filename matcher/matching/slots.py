@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from matcher.matching.windows import MINUTES_PER_DAY, MINUTES_PER_WEEK, WeeklyWindow
+from matcher.domain.windows import MINUTES_PER_DAY, MINUTES_PER_WEEK, WeeklyWindow
 
 SEOUL = "Asia/Seoul"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -1,13 +1,21 @@
 """The data model; importing this package registers every table on the shared metadata."""
 
-from matcher.models.applicant import Applicant, ApplicantStatus, ConsentSource, Role
+from matcher.domain import (
+    ACTIVE_MATCH_STATUSES,
+    ApplicantStatus,
+    ConsentSource,
+    MatchStatus,
+    Role,
+    SemesterStatus,
+)
+from matcher.models.applicant import Applicant
 from matcher.models.audit import AuditEvent
 from matcher.models.base import Base
 from matcher.models.exclusion import Exclusion
 from matcher.models.login_lock import LoginLock
-from matcher.models.match import ACTIVE_MATCH_STATUSES, Match, MatchStatus
+from matcher.models.match import Match
 from matcher.models.match_run import MatchRun
-from matcher.models.semester import Semester, SemesterStatus
+from matcher.models.semester import Semester
 from matcher.models.user import User, UserRole
 
 __all__ = [

@@ -4,45 +4,27 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from matcher.crypto.fields import EncryptedText
 from matcher.crypto.lookup import email_hash, normalise_email
+from matcher.domain import (
+    MAX_CAPACITY,
+    MAX_EMAIL,
+    MAX_NAME,
+    MAX_NOTE,
+    MIN_CAPACITY,
+    ApplicantStatus,
+    ConsentSource,
+)
 from matcher.models.base import Base, UTCDateTime, utcnow
 from matcher.models.semester import Semester
 
 PUBLIC_ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
-
-
-class Role(StrEnum):
-    STUDENT = "student"
-    TUTOR = "tutor"
-
-
-class ApplicantStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    WAITLISTED = "waitlisted"
-    WITHDRAWN = "withdrawn"
-
-
-class ConsentSource(StrEnum):
-    FORM = "form"
-    IMPORT = "import"
-
-
-GOALS = ("conversation", "grammar", "speech", "academic", "career", "test-prep")
-LEVELS = ("beginner", "intermediate", "advanced")
-GENDERS = ("female", "male", "other")
-KOREAN_ABILITIES = ("none", "basic", "fluent")
-# Limits the services validate first (with a message for the person); the model re-checks them
-# because the database can no longer see these encrypted values.
-MAX_NAME = 80
-MAX_EMAIL = 254
-MAX_NOTE = 500
+# Names, emails and notes are encrypted, so the database cannot check their lengths: the
+# validators below re-check the domain limits the services check first (with a message).
 
 
 def new_public_id(role: str) -> str:
@@ -62,7 +44,9 @@ class Applicant(Base):
         CheckConstraint(
             "status IN ('pending', 'approved', 'waitlisted', 'withdrawn')", name="status_known"
         ),
-        CheckConstraint("capacity BETWEEN 1 AND 3", name="capacity_range"),
+        CheckConstraint(
+            f"capacity BETWEEN {MIN_CAPACITY} AND {MAX_CAPACITY}", name="capacity_range"
+        ),
         CheckConstraint("role = 'tutor' OR capacity = 1", name="students_take_one_tutor"),
         CheckConstraint(
             "gender IS NULL OR gender IN ('female', 'male', 'other')", name="gender_known"
@@ -93,7 +77,7 @@ class Applicant(Base):
     # Weekly windows in the person's local wall-clock time, in the import format
     # ("Mon 19:00-21:00; Sat 09:30-12:00"), merged and sorted.
     availability: Mapped[str] = mapped_column(Text)
-    goals: Mapped[str] = mapped_column(String(120))  # ';'-joined, in GOALS order
+    goals: Mapped[str] = mapped_column(String(120))  # ';'-joined, in domain GOALS order
     levels: Mapped[str] = mapped_column(String(60))  # student: one level; tutor: ';'-joined
     gender: Mapped[str | None] = mapped_column(String(8))
     gender_preference: Mapped[str | None] = mapped_column(String(8))

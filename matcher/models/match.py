@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from matcher.domain import ACTIVE_MATCH_STATUSES, MatchStatus
 from matcher.models.applicant import Applicant
 from matcher.models.base import Base, UTCDateTime, utcnow
 
-
-class MatchStatus(StrEnum):
-    PROPOSED = "proposed"
-    LOCKED = "locked"
-    CONFIRMED = "confirmed"
-    ENDED = "ended"
-
-
-ACTIVE_MATCH_STATUSES = (MatchStatus.PROPOSED, MatchStatus.LOCKED, MatchStatus.CONFIRMED)
 _ACTIVE_SQL = "status IN ('proposed', 'locked', 'confirmed')"
 
 

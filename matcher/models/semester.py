@@ -3,34 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Date, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from matcher.domain import (
+    MAX_SESSION_MINUTES,
+    MIN_SESSION_MINUTES,
+    SEMESTER_STATUSES,
+    SemesterStatus,
+)
 from matcher.models.base import Base, UTCDateTime, utcnow
-
-
-class SemesterStatus(StrEnum):
-    INTAKE = "intake"
-    MATCHING = "matching"
-    ACTIVE = "active"
-    CLOSED = "closed"
-
-    @property
-    def rank(self) -> int:
-        return list(SemesterStatus).index(self)
-
-
-SEMESTER_STATUSES = tuple(s.value for s in SemesterStatus)
 
 
 class Semester(Base):
     __tablename__ = "semesters"
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
-        CheckConstraint("session_minutes BETWEEN 15 AND 240", name="session_minutes_range"),
+        CheckConstraint(
+            f"session_minutes BETWEEN {MIN_SESSION_MINUTES} AND {MAX_SESSION_MINUTES}",
+            name="session_minutes_range",
+        ),
         CheckConstraint(f"status IN {SEMESTER_STATUSES!r}", name="status_known"),
         CheckConstraint("purged_at IS NULL OR status = 'closed'", name="purged_only_when_closed"),
         # The public forms serve "the" semester taking sign-ups, so there may be only one.

@@ -29,7 +29,7 @@ def test_optional_columns_may_be_left_out() -> None:
     result = read_applicant_file(to_csv([student(), tutor()], required), "a.csv")
     assert result.ok
     tutor_record = result.records[1]
-    assert (tutor_record.capacity, tutor_record.in_person, tutor_record.gender) == (1, False, "")
+    assert (tutor_record.capacity, tutor_record.in_person, tutor_record.gender) == (1, False, None)
     assert tutor_record.continue_with is None
 
 

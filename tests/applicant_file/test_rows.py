@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.applicant_file import ApplicantFile, read_applicant_file
-from matcher.matching.windows import WeeklyWindow
+from matcher.domain.windows import WeeklyWindow
 
 from .sample import student, to_csv, tutor
 

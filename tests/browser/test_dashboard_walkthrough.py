@@ -12,8 +12,8 @@ import pytest
 from conftest import PersonFields
 from flask import Flask
 
+from matcher.domain.windows import parse_windows
 from matcher.extensions import db
-from matcher.matching.windows import parse_windows
 from matcher.models import Semester
 from matcher.services.accounts.users import create_user
 from matcher.services.applicants.adding import add_applicant

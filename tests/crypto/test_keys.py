@@ -135,22 +135,18 @@ def _day():
 
 
 def _fields():
-    from matcher.matching.windows import parse_windows
+    from matcher.domain import ApplicantDraft
+    from matcher.domain.windows import parse_windows
 
-    class Fields:
-        role = "student"
-        display_name = "Key Person"
-        email = "key.person@example.org"
-        timezone = "Asia/Seoul"
-        windows = parse_windows("Mon 19:00-21:00")
-        goals = frozenset({"conversation"})
-        levels = frozenset({"beginner"})
-        gender = gender_preference = korean = None
-        in_person = False
-        capacity = 1
-        continue_with = None
-
-    return Fields()
+    return ApplicantDraft(
+        role="student",
+        display_name="Key Person",
+        email="key.person@example.org",
+        timezone="Asia/Seoul",
+        windows=parse_windows("Mon 19:00-21:00"),
+        goals=frozenset({"conversation"}),
+        levels=frozenset({"beginner"}),
+    )
 
 
 def _stored(column: str, applicant_id: int) -> str:

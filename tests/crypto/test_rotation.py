@@ -92,8 +92,9 @@ def old_app(apps):
                     PersonFields(role=role, display_name=person, email=email),
                     continue_with=partner,
                     capacity=2 if role == "tutor" else 1,
+                    note=note,
                 )
-                add_applicant(semester, fields, status="approved", notice_version="t", note=note)
+                add_applicant(semester, fields, status="approved", notice_version="t")
             if name != "Open":
                 semester.status = "closed"
                 semester.closed_at = datetime(2026, 1, 15, tzinfo=UTC)

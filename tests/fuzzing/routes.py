@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 from hypothesis import strategies as st
 
+from matcher.domain import GOALS, LEVELS
 from matcher.matching.people import Weights
-from matcher.models.applicant import GOALS, LEVELS
 
 from .hostile import (
     Field,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from matcher.domain.windows import format_windows, parse_windows
 from matcher.intake.grid import (
     DAY_ROWS,
     NIGHT_ROWS,
@@ -9,7 +10,6 @@ from matcher.intake.grid import (
     slots_from_windows,
     windows_from_slots,
 )
-from matcher.matching.windows import format_windows, parse_windows
 
 
 def test_grid_has_seven_days_of_half_hours_split_into_day_and_night() -> None:

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from matcher.domain.windows import parse_windows
 from matcher.extensions import db
 from matcher.intake.grid import all_slot_values
-from matcher.matching.windows import parse_windows
 from matcher.models import Applicant, AuditEvent
 
 from .catalog import ensure_compiled

@@ -13,7 +13,7 @@ def student(pid="s1", windows="Thu 09:00-10:00", timezone="Asia/Seoul", **overri
         "goals": frozenset({"conversation"}),
         "levels": frozenset({"intermediate"}),
     } | overrides
-    return Person(pid, "student", timezone, parse_windows(windows), **fields)
+    return Person(pid, role="student", timezone=timezone, windows=parse_windows(windows), **fields)
 
 
 def tutor(pid="t1", windows="Thu 09:00-10:00", timezone="Asia/Seoul", **overrides) -> Person:
@@ -21,7 +21,7 @@ def tutor(pid="t1", windows="Thu 09:00-10:00", timezone="Asia/Seoul", **override
         "goals": frozenset({"conversation"}),
         "levels": frozenset({"beginner", "intermediate", "advanced"}),
     } | overrides
-    return Person(pid, "tutor", timezone, parse_windows(windows), **fields)
+    return Person(pid, role="tutor", timezone=timezone, windows=parse_windows(windows), **fields)
 
 
 def problem(students, tutors, first=SPRING_FIRST, last=SPRING_LAST, **overrides):

@@ -65,8 +65,10 @@ def oracle_bad_weeks(s, t, first: date, last: date, minutes: int) -> list[str]:
 def test_weeks_without_time_match_an_independent_datetime_oracle(
     s_zone, s_windows, t_zone, t_windows, first, days, minutes
 ):
-    s = Person("s1", "student", s_zone, s_windows, levels=frozenset({"beginner"}))
-    t = Person("t1", "tutor", t_zone, t_windows)
+    s = Person(
+        "s1", role="student", timezone=s_zone, windows=s_windows, levels=frozenset({"beginner"})
+    )
+    t = Person("t1", role="tutor", timezone=t_zone, windows=t_windows)
     last = first + timedelta(days=days)
     got = _bad_weeks(s, t, first=first, last=last, session_minutes=minutes)
     expected = oracle_bad_weeks(s, t, first, last, minutes)

@@ -298,9 +298,9 @@ def overlapping(draw, semester):
         before, after = draw(st.sampled_from([-60, -30, 0, 30, 60])), draw(st.integers(-2, 2))
         length = max(30, w.minutes - before + after * 30)
         moved.append(WeeklyWindow((w.start + shift + before) % MINUTES_PER_WEEK, length))
-    return Person("s1", "student", "Asia/Seoul", merge_windows(moved)), Person(
-        "t1", "tutor", zone, tutor_windows
-    )
+    return Person(
+        "s1", role="student", timezone="Asia/Seoul", windows=merge_windows(moved)
+    ), Person("t1", role="tutor", timezone=zone, windows=tutor_windows)
 
 
 @st.composite
@@ -309,8 +309,10 @@ def pairs(draw):
     if draw(st.booleans()):
         s, t = draw(overlapping(semester))
     else:
-        s = Person("s1", "student", draw(st.sampled_from(ZONES)), draw(windows))
-        t = Person("t1", "tutor", draw(st.sampled_from(ZONES)), draw(windows))
+        s = Person(
+            "s1", role="student", timezone=draw(st.sampled_from(ZONES)), windows=draw(windows)
+        )
+        t = Person("t1", role="tutor", timezone=draw(st.sampled_from(ZONES)), windows=draw(windows))
     return s, t, semester
 
 

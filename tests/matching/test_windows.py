@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.matching.windows import (
+from matcher.domain.windows import (
     MINUTES_PER_WEEK,
     WeeklyWindow,
     WindowSyntaxError,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from matcher.matching.windows import parse_windows
+from matcher.domain.windows import parse_windows
 
 SEOUL = ZoneInfo("Asia/Seoul")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -5,82 +5,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Protocol
 
 from sqlalchemy import select
 
 from matcher.crypto.lookup import email_hash
+from matcher.domain import GOALS, LEVELS, ApplicantDraft, Language, Role
+from matcher.domain.windows import format_windows
 from matcher.extensions import db
-from matcher.matching.windows import WeeklyWindow, format_windows
 from matcher.models import Applicant, ApplicantStatus, ConsentSource, Semester
-from matcher.models.applicant import GOALS, LEVELS, new_public_id
+from matcher.models.applicant import new_public_id
 from matcher.services.errors import DomainError
-
-
-class ApplicantFields(Protocol):
-    """The contract's fields, already validated (the import parser's records have this shape).
-
-    Read-only, so frozen dataclasses (drafts, import records) match it.
-    """
-
-    @property
-    def role(self) -> str: ...
-
-    @property
-    def display_name(self) -> str: ...
-
-    @property
-    def email(self) -> str: ...
-
-    @property
-    def timezone(self) -> str: ...
-
-    @property
-    def windows(self) -> tuple[WeeklyWindow, ...]: ...
-
-    @property
-    def goals(self) -> frozenset[str]: ...
-
-    @property
-    def levels(self) -> frozenset[str]: ...
-
-    @property
-    def gender(self) -> str | None: ...
-
-    @property
-    def gender_preference(self) -> str | None: ...
-
-    @property
-    def korean(self) -> str | None: ...
-
-    @property
-    def in_person(self) -> bool: ...
-
-    @property
-    def capacity(self) -> int: ...
-
-    @property
-    def continue_with(self) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class ApplicantDraft:
-    """A concrete :class:`ApplicantFields`: the sign-up forms and the demo data build these."""
-
-    role: str
-    display_name: str
-    email: str
-    timezone: str
-    windows: tuple[WeeklyWindow, ...]
-    goals: frozenset[str]
-    levels: frozenset[str]
-    gender: str | None
-    gender_preference: str | None
-    korean: str | None
-    in_person: bool
-    capacity: int
-    continue_with: str | None
 
 
 def join_in_order(values: Iterable[str], order: tuple[str, ...]) -> str:
@@ -110,7 +44,8 @@ def find_applicant(semester: Semester, role: str, email: str) -> Applicant | Non
     ).first()
 
 
-def apply_fields(applicant: Applicant, fields: ApplicantFields) -> None:
+def apply_fields(applicant: Applicant, fields: ApplicantDraft) -> None:
+    """Copy the contract's fields onto a row (not the language or note: only the form edits those)."""
     applicant.role = fields.role
     applicant.display_name = fields.display_name
     applicant.email = fields.email.strip().lower()
@@ -122,21 +57,23 @@ def apply_fields(applicant: Applicant, fields: ApplicantFields) -> None:
     applicant.gender_preference = fields.gender_preference or None
     applicant.korean = fields.korean or None
     applicant.in_person = bool(fields.in_person)
-    applicant.capacity = fields.capacity if fields.role == "tutor" else 1
+    applicant.capacity = fields.capacity if fields.role == Role.TUTOR else 1
     applicant.continue_with = (fields.continue_with or "").strip().lower() or None
 
 
 def add_applicant(
     semester: Semester,
-    fields: ApplicantFields,
+    fields: ApplicantDraft,
     *,
     status: str = ApplicantStatus.PENDING.value,
     consent_source: str = ConsentSource.FORM.value,
     notice_version: str,
-    language: str = "ko",
-    note: str | None = None,
     imported_by_id: int | None = None,
 ) -> Applicant:
+    """Store a new applicant from a draft; refuses a closed semester or an email already in it.
+
+    A draft without a chosen language gets Korean, as every caller without a form always did.
+    """
     if semester.is_closed:
         raise DomainError(f"Semester {semester.name!r} is closed.")
     if find_applicant(semester, fields.role, fields.email) is not None:
@@ -147,8 +84,8 @@ def add_applicant(
         status=status,
         consent_source=consent_source,
         notice_version=notice_version,
-        language=language,
-        note=note or None,
+        language=fields.language or Language.KO,
+        note=fields.note or None,
         imported_by_id=imported_by_id,
     )
     apply_fields(applicant, fields)

@@ -9,8 +9,19 @@ from zoneinfo import available_timezones
 
 from sqlalchemy import delete, or_, select
 
+from matcher.domain import (
+    GENDER_PREFERENCES,
+    GENDERS,
+    GOALS,
+    KOREAN_ABILITIES,
+    LEVELS,
+    MAX_CAPACITY,
+    MAX_NAME,
+    MAX_NOTE,
+    MIN_CAPACITY,
+)
+from matcher.domain.windows import WindowSyntaxError, format_windows, parse_windows
 from matcher.extensions import db
-from matcher.matching.windows import WindowSyntaxError, format_windows, parse_windows
 from matcher.models import (
     ACTIVE_MATCH_STATUSES,
     Applicant,
@@ -21,7 +32,6 @@ from matcher.models import (
     MatchStatus,
     Semester,
 )
-from matcher.models.applicant import GENDERS, GOALS, KOREAN_ABILITIES, LEVELS
 from matcher.models.base import utcnow
 from matcher.services.applicants.adding import join_in_order, new_edit_token
 from matcher.services.audit import record_event
@@ -147,9 +157,9 @@ def has_hidden_characters(text: str) -> bool:
 
 def _check_edit(applicant: Applicant, edit: ApplicantEdit) -> str:
     name = edit.display_name.strip()
-    if not 1 <= len(name) <= 80 or has_hidden_characters(name) or "\n" in name:
+    if not 1 <= len(name) <= MAX_NAME or has_hidden_characters(name) or "\n" in name:
         raise DomainError(
-            "A name needs 1 to 80 visible characters (no control or direction-override characters).",
+            f"A name needs 1 to {MAX_NAME} visible characters (no control or direction-override characters).",
             field="display_name",
         )
     if edit.timezone not in available_timezones():
@@ -166,7 +176,7 @@ def _check_edit(applicant: Applicant, edit: ApplicantEdit) -> str:
         raise DomainError("A student has exactly one level.", field="levels")
     if edit.gender not in (None, *GENDERS):
         raise DomainError("Unknown gender.", field="gender")
-    if edit.gender_preference not in (None, "female", "male") or (
+    if edit.gender_preference not in (None, *GENDER_PREFERENCES) or (
         edit.gender_preference and applicant.role != "student"
     ):
         raise DomainError(
@@ -174,11 +184,13 @@ def _check_edit(applicant: Applicant, edit: ApplicantEdit) -> str:
         )
     if edit.korean not in (None, *KOREAN_ABILITIES):
         raise DomainError("Unknown Korean level.", field="korean")
-    if applicant.role == "tutor" and not 1 <= edit.capacity <= 3:
-        raise DomainError("A tutor takes 1 to 3 students.", field="capacity")
-    if edit.note and (len(edit.note) > 500 or has_hidden_characters(edit.note)):
+    if applicant.role == "tutor" and not MIN_CAPACITY <= edit.capacity <= MAX_CAPACITY:
         raise DomainError(
-            "A note has at most 500 characters and no control characters.", field="note"
+            f"A tutor takes {MIN_CAPACITY} to {MAX_CAPACITY} students.", field="capacity"
+        )
+    if edit.note and (len(edit.note) > MAX_NOTE or has_hidden_characters(edit.note)):
+        raise DomainError(
+            f"A note has at most {MAX_NOTE} characters and no control characters.", field="note"
         )
     return format_windows(windows)
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from matcher.domain import ApplicantDraft
+from matcher.domain.windows import WeeklyWindow, format_windows, merge_windows
 from matcher.extensions import db
-from matcher.matching.windows import WeeklyWindow, format_windows, merge_windows
 from matcher.models import (
     ACTIVE_MATCH_STATUSES,
     Applicant,
@@ -20,7 +21,6 @@ from matcher.models import (
     SemesterStatus,
 )
 from matcher.services.applicants.adding import (
-    ApplicantDraft,
     add_applicant,
     apply_fields,
     find_applicant,
@@ -32,14 +32,6 @@ from matcher.services.errors import DomainError
 
 WITHDRAWN_REASON = "withdrawn by applicant"
 AVAILABILITY_REASON = "availability changed by applicant"
-
-
-@dataclass(frozen=True)
-class SignupFields(ApplicantDraft):
-    """What a sign-up form collects: the contract's fields plus the note and page language."""
-
-    note: str | None
-    language: str
 
 
 def _actor(applicant: Applicant) -> str:
@@ -70,7 +62,7 @@ def _duplicate_error() -> DomainError:
 
 
 def submit_application(
-    semester: Semester, fields: SignupFields, *, notice_version: str
+    semester: Semester, fields: ApplicantDraft, *, notice_version: str
 ) -> tuple[Applicant, str]:
     """Save a new application; returns it with the private-link token (shown once, never stored)."""
     if semester.status != SemesterStatus.INTAKE:
@@ -78,13 +70,7 @@ def submit_application(
     if find_applicant(semester, fields.role, fields.email) is not None:
         raise _duplicate_error()
     _check_windows(semester, fields.windows)
-    applicant = add_applicant(
-        semester,
-        fields,
-        notice_version=notice_version,
-        language=fields.language,
-        note=fields.note,
-    )
+    applicant = add_applicant(semester, fields, notice_version=notice_version)
     token, token_hash = new_edit_token()
     applicant.edit_token_hash = token_hash
     applicant.consented_at = datetime.now(UTC)
@@ -169,7 +155,7 @@ def _end_pairs_that_no_longer_fit(applicant: Applicant) -> int:
     return len(unfit)
 
 
-def edit_application(applicant: Applicant, fields: SignupFields) -> int:
+def edit_application(applicant: Applicant, fields: ApplicantDraft) -> int:
     """Change an application while the semester takes sign-ups; returns how many pairs ended
     because the new times or zone no longer fit them."""
     if not can_edit_everything(applicant):
@@ -183,7 +169,7 @@ def edit_application(applicant: Applicant, fields: SignupFields) -> int:
     old_zone = applicant.timezone
     apply_fields(applicant, fields)
     applicant.note = fields.note or None
-    applicant.language = fields.language
+    applicant.language = fields.page_language
     db.session.flush()
     changed = applicant.availability != old_windows or applicant.timezone != old_zone
     ended = _end_pairs_that_no_longer_fit(applicant) if changed else 0

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from matcher.applicant_file import ApplicantFile, ApplicantRecord, RowError, ignored_columns_line
+from matcher.domain.windows import format_windows
 from matcher.extensions import db
-from matcher.matching.windows import format_windows
 from matcher.models import (
     ACTIVE_MATCH_STATUSES,
     Applicant,
@@ -31,8 +31,6 @@ IMPORT_STATUSES = (ApplicantStatus.APPROVED.value, ApplicantStatus.PENDING.value
 # Rows are flushed in chunks only so that a progress bar can move; it is still one transaction.
 CHUNK_ROWS = 1000
 TIMES_CHANGED_REASON = "availability changed by an import"
-# The page language an imported person would see; students are addressed in Korean first.
-LANGUAGE_BY_ROLE = {"student": "ko", "tutor": "en"}
 
 
 class InvalidRows(DomainError):
@@ -191,7 +189,7 @@ def _add(
                 consent_source=ConsentSource.IMPORT.value,
                 consented_at=now,
                 notice_version=notice_version,
-                language=LANGUAGE_BY_ROLE[record.role],
+                language=record.page_language,
                 imported_by_id=imported_by.id if imported_by else None,
             )
             apply_fields(applicant, record)

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from matcher.domain import Role
+from matcher.domain.windows import parse_windows
 from matcher.extensions import db
 from matcher.matching.people import MatchingProblem, Person, Weights
-from matcher.matching.windows import parse_windows
 from matcher.models import (
     ACTIVE_MATCH_STATUSES,
     Applicant,
@@ -36,13 +37,14 @@ class EngineInput:
 
 
 def to_person(applicant: Applicant, partner_ids: dict[tuple[str, str], str]) -> Person:
-    other_role = "tutor" if applicant.role == "student" else "student"
+    role = Role(applicant.role)
     continue_with = None
     if applicant.continue_with:
-        continue_with = partner_ids.get((other_role, applicant.continue_with))
+        continue_with = partner_ids.get((role.other, applicant.continue_with))
     return Person(
-        id=applicant.public_id,
-        role=applicant.role,  # type: ignore[arg-type]
+        applicant.public_id,
+        continue_with=continue_with,
+        role=role,
         timezone=applicant.timezone,
         windows=parse_windows(applicant.availability),
         goals=frozenset(applicant.goal_list),
@@ -52,7 +54,6 @@ def to_person(applicant: Applicant, partner_ids: dict[tuple[str, str], str]) -> 
         korean=applicant.korean,
         in_person=applicant.in_person,
         capacity=applicant.capacity,
-        continue_with=continue_with,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from matcher.extensions import db
 from matcher.matching import (
     Alternative,
@@ -90,9 +91,13 @@ def run_matching(
     a coordinator can look at the diff first.
     """
     _check_open(semester)
-    if session_minutes is not None and not 15 <= session_minutes <= 240:
+    if (
+        session_minutes is not None
+        and not MIN_SESSION_MINUTES <= session_minutes <= MAX_SESSION_MINUTES
+    ):
         raise DomainError(
-            "Session length must be between 15 and 240 minutes.", field="session_minutes"
+            f"Session length must be between {MIN_SESSION_MINUTES} and {MAX_SESSION_MINUTES} minutes.",
+            field="session_minutes",
         )
     started = time.perf_counter()
     engine_input = build_engine_input(semester, session_minutes=session_minutes, weights=weights)

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlalchemy import func, or_, select
 
+from matcher.domain.windows import DAYS, MINUTES_PER_WEEK, parse_windows
 from matcher.extensions import db
-from matcher.matching.windows import DAYS, MINUTES_PER_WEEK, parse_windows
 from matcher.models import (
     ACTIVE_MATCH_STATUSES,
     Applicant,

@@ -6,14 +6,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from matcher.extensions import db
 from matcher.models import Semester, SemesterStatus
 from matcher.models.base import utcnow
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError, NotFound
-
-MIN_SESSION_MINUTES = 15
-MAX_SESSION_MINUTES = 240
 
 
 def intake_semester() -> Semester | None:
