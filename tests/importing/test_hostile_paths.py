@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from applicant_file import hostile
@@ -165,3 +166,25 @@ def test_the_page_for_twenty_thousand_duplicates_stays_short(
     assert "19,980 more rows with problems (only the first 20 are listed)" in response.text
     assert response.text.count("and 19,990 more; keep only one") == 20
     assert stored() == []
+
+
+def test_the_page_parses_the_file_with_no_transaction_open(
+    monkeypatch, client, semester, signed_in
+) -> None:
+    """Parsing is the slow part; on SQLite an open transaction may hold the write lock."""
+    import matcher.coordinator.imports as page
+
+    open_while_parsing: list[bool] = []
+    real = page.read_applicant_file
+
+    def spy(*args, **kwargs):
+        open_while_parsing.append(db.session().in_transaction())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(page, "read_applicant_file", spy)
+    preview = upload(client, semester, hostile.duplicate_email_csv(1))
+    assert preview.status_code == 200, preview.text
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview.text).group(1)
+    done = client.post(f"/dashboard/semesters/{semester.id}/import/confirm", data={"token": token})
+    assert done.status_code == 200, done.text
+    assert open_while_parsing == [False, False]
