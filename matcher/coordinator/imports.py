@@ -23,6 +23,7 @@ from matcher.applicant_file import (
 )
 from matcher.applicant_file.messages import SHOWN_PROBLEMS
 from matcher.coordinator.views import blueprint, get_semester_or_404
+from matcher.domain import MAX_NAME
 from matcher.extensions import db
 from matcher.models import Semester
 from matcher.services.audit import user_actor
@@ -39,6 +40,8 @@ SESSION_KEY = "staged_import"
 # A page listing more rows than this helps nobody (and a refusal stays under 64 kB); the
 # count says the rest, and the rows stop earlier once SHOWN_PROBLEMS problems are listed.
 SHOWN_ROWS = 20
+# A rejected row's email is shown this far: enough to recognise it, short enough for the cap.
+SHOWN_EMAIL = 100
 
 
 class UploadForm(FlaskForm):
@@ -92,8 +95,8 @@ def _shown_rows(result: ApplicantFile) -> list[ShownRow]:
         shown.append(
             ShownRow(
                 raw.row,
-                cell(raw.cells, "display_name")[:80],
-                cell(raw.cells, "email")[:100],
+                cell(raw.cells, "display_name")[:MAX_NAME],
+                cell(raw.cells, "email")[:SHOWN_EMAIL],
                 tuple(f"{e.column}: {e.message}" if e.column else e.message for e in errors),
             )
         )
