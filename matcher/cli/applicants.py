@@ -114,7 +114,7 @@ def import_command(
         f"Read {file.name} ({FORMATS.get(result.encoding, result.encoding)}): "
         f"{len(result.records) + len(result.rejected)} rows."
     )
-    _list_errors(result, full_list=skip_invalid or rejected is not None)
+    _list_errors(result, full_list=(skip_invalid or rejected is not None) and not dry_run)
     if rejected is not None and not skip_invalid and not dry_run and result.rejected:
         try:
             _write_rejected(result, rejected_path)
@@ -179,7 +179,8 @@ def _list_errors(result: ApplicantFile, *, full_list: bool) -> None:
             click.echo(f"  {line}", err=True)
         if len(lines) < len(result.errors) and not full_list:
             click.echo(
-                "  Add --rejected FILE to get every row with problems, with its reasons, in a file.",
+                "  Add --rejected FILE (without --dry-run, which writes nothing) to get every row "
+                "with problems, with its reasons, in a file.",
                 err=True,
             )
 

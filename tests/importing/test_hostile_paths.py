@@ -122,6 +122,9 @@ def test_a_cli_refusal_of_twenty_thousand_duplicates_stays_short(
     assert "… and 19,950 more problems in 19,950 rows." in result.output
     assert "Add --rejected FILE" in result.output
     assert stored() == []
+    dry = run_import(path, "--dry-run", "--rejected", str(tmp_path / "problems.csv"))
+    assert "Add --rejected FILE (without --dry-run" in dry.output
+    assert not (tmp_path / "problems.csv").exists()
 
 
 def test_the_full_list_goes_to_the_rejected_file_on_request(
