@@ -25,7 +25,6 @@ from matcher.services.applicants.review import (
     ERASED_NAME,
     ApplicantEdit,
     acknowledge_flag,
-    active_matches_of,
     applicant_flags,
     bulk_approve,
     edit_applicant,
@@ -37,6 +36,7 @@ from matcher.services.applicants.review import (
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
 from matcher.services.pairs.matching import feasible_partner_counts
+from matcher.services.pairs.records import active_pairs_of
 
 blueprint = Blueprint("applicants", __name__)
 
@@ -149,7 +149,7 @@ def detail(public_id: str) -> str:
         erased=erased,
         seoul=None if erased else _seoul_text(applicant),
         pairs=_pairs_of(applicant),
-        has_active_pairs=bool(active_matches_of(applicant)),
+        has_active_pairs=bool(active_pairs_of(applicant.id)),
         pair_ending=PAIR_ENDING_STATUSES,
         action=ConfirmForm(),
         statuses=STATUS_WORDS,
@@ -166,7 +166,7 @@ def change_status(public_id: str) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     status = request.form.get("status", "")
-    pairs = active_matches_of(applicant) if status in PAIR_ENDING_STATUSES else []
+    pairs = active_pairs_of(applicant.id) if status in PAIR_ENDING_STATUSES else []
     if pairs and request.form.get("end_pairs") != "yes":
         ids = ", ".join(m.public_id for m in pairs)
         flash(

@@ -23,19 +23,18 @@ from matcher.domain import (
 from matcher.domain.windows import WindowSyntaxError, format_windows, parse_windows
 from matcher.extensions import db
 from matcher.models import (
-    ACTIVE_MATCH_STATUSES,
     Applicant,
     ApplicantStatus,
     AuditEvent,
     Exclusion,
     Match,
-    MatchStatus,
     Semester,
 )
-from matcher.models.base import utcnow
 from matcher.services.applicants.adding import join_in_order, new_edit_token
 from matcher.services.audit import record_event
+from matcher.services.constraints import flush
 from matcher.services.errors import DomainError, NotFound
+from matcher.services.pairs.records import active_pairs_of, end_match
 
 STATUS_ACTIONS = {
     ApplicantStatus.APPROVED.value: "applicant.approve",
@@ -57,27 +56,11 @@ def get_applicant(public_id: str) -> Applicant:
     return applicant
 
 
-def active_matches_of(applicant: Applicant) -> list[Match]:
-    return list(
-        db.session.scalars(
-            select(Match)
-            .where(
-                or_(Match.student_id == applicant.id, Match.tutor_id == applicant.id),
-                Match.status.in_([s.value for s in ACTIVE_MATCH_STATUSES]),
-            )
-            .order_by(Match.id)
-        )
-    )
-
-
 def _end_pairs(applicant: Applicant, reason: str, actor: str) -> int:
     """End the person's active pairs so the partner is free again; each ending is audited."""
-    matches = active_matches_of(applicant)
+    matches = active_pairs_of(applicant.id)
     for match in matches:
-        match.status = MatchStatus.ENDED.value
-        match.ended_at = utcnow()
-        match.end_reason = reason
-        db.session.flush()
+        end_match(match, reason)
         record_event(
             "match.end",
             actor=actor,
@@ -102,7 +85,7 @@ def set_status(applicant: Applicant, status: str, *, actor: str) -> int:
     if status != ApplicantStatus.APPROVED:
         ended = _end_pairs(applicant, f"applicant {status} by a coordinator", actor)
     applicant.status = status
-    db.session.flush()
+    flush()
     record_event(
         STATUS_ACTIONS[status],
         actor=actor,
@@ -205,7 +188,7 @@ def edit_applicant(applicant: Applicant, edit: ApplicantEdit, *, actor: str) -> 
     availability = _check_edit(applicant, edit)
     times_changed = availability != applicant.availability or edit.timezone != applicant.timezone
     if applicant.role == "tutor" and not times_changed:  # new times end the pairs anyway
-        pairs = len(active_matches_of(applicant))
+        pairs = len(active_pairs_of(applicant.id))
         if edit.capacity < pairs:
             raise DomainError(
                 f"This tutor has {pairs} active pairs: end one before taking fewer students.",
@@ -227,7 +210,7 @@ def edit_applicant(applicant: Applicant, edit: ApplicantEdit, *, actor: str) -> 
         if times_changed
         else 0
     )
-    db.session.flush()
+    flush()
     record_event(
         "applicant.edit",
         actor=actor,
@@ -243,7 +226,7 @@ def new_private_link(applicant: Applicant, *, actor: str) -> str:
         raise DomainError("This person's data was erased; they have no private page.")
     token, token_hash = new_edit_token()
     applicant.edit_token_hash = token_hash
-    db.session.flush()
+    flush()
     record_event("applicant.new_link", actor=actor, target=applicant.public_id)
     return token
 
@@ -278,7 +261,7 @@ def erase_applicant(applicant: Applicant, *, actor: str) -> int:
     applicant.note = None
     applicant.edit_token_hash = None
     applicant.status = ApplicantStatus.WITHDRAWN.value
-    db.session.flush()
+    flush()
     record_event(
         "applicant.erase", actor=actor, target=applicant.public_id, detail={"ended_pairs": ended}
     )

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from matcher.domain import ApplicantDraft
 from matcher.domain.windows import WeeklyWindow, format_windows, merge_windows
 from matcher.extensions import db
 from matcher.models import (
-    ACTIVE_MATCH_STATUSES,
     Applicant,
     ApplicantStatus,
     Match,
@@ -29,6 +28,7 @@ from matcher.services.applicants.adding import (
 )
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
+from matcher.services.pairs.records import active_pairs_of, end_match
 
 WITHDRAWN_REASON = "withdrawn by applicant"
 AVAILABILITY_REASON = "availability changed by applicant"
@@ -104,30 +104,14 @@ def can_change_availability(applicant: Applicant) -> bool:
     return applicant.status != ApplicantStatus.WITHDRAWN and not applicant.semester.is_closed
 
 
-def active_matches(applicant: Applicant) -> list[Match]:
-    return list(
-        db.session.scalars(
-            select(Match)
-            .where(
-                or_(Match.student_id == applicant.id, Match.tutor_id == applicant.id),
-                Match.status.in_([s.value for s in ACTIVE_MATCH_STATUSES]),
-            )
-            .order_by(Match.id)
-        )
-    )
-
-
 def _end_matches(applicant: Applicant, reason: str) -> None:
     """Free both people of every active pair, and flag it for the coordinators."""
-    for match in active_matches(applicant):
+    for match in active_pairs_of(applicant.id):
         _end_match(applicant, match, reason)
 
 
 def _end_match(applicant: Applicant, match: Match, reason: str) -> None:
-    match.status = MatchStatus.ENDED.value
-    match.ended_at = datetime.now(UTC)
-    match.end_reason = reason
-    db.session.flush()
+    end_match(match, reason)
     record_event(
         "match.ended_by_applicant",
         actor=_actor(applicant),
@@ -142,7 +126,7 @@ def _end_pairs_that_no_longer_fit(applicant: Applicant) -> int:
     from matcher.services.pairs.matching import explain_for  # the engine, only when times changed
 
     unfit = []
-    for match in active_matches(applicant):
+    for match in active_pairs_of(applicant.id):
         why = explain_for(applicant.semester, match.student, match.tutor)
         if why.feasible:
             match.windows_seoul = why.windows_seoul
@@ -242,7 +226,7 @@ def application_status(applicant: Applicant) -> ApplicationStatus:
         return ApplicationStatus("waitlisted")
     if applicant.status == ApplicantStatus.PENDING:
         return ApplicationStatus("received")
-    confirmed = [m for m in active_matches(applicant) if m.status == MatchStatus.CONFIRMED]
+    confirmed = [m for m in active_pairs_of(applicant.id) if m.status == MatchStatus.CONFIRMED]
     if not confirmed:
         return ApplicationStatus("approved")
     if applicant.role == "student":

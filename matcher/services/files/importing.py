@@ -5,18 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from matcher.applicant_file import ApplicantFile, ApplicantRecord, RowError, ignored_columns_line
 from matcher.domain.windows import format_windows
 from matcher.extensions import db
 from matcher.models import (
-    ACTIVE_MATCH_STATUSES,
     Applicant,
     ApplicantStatus,
     ConsentSource,
     Match,
-    MatchStatus,
     Semester,
     User,
     UserRole,
@@ -26,6 +24,7 @@ from matcher.models.base import utcnow
 from matcher.services.applicants.adding import apply_fields
 from matcher.services.audit import record_event, user_actor
 from matcher.services.errors import DomainError
+from matcher.services.pairs.records import active_pairs_of, end_match
 
 IMPORT_STATUSES = (ApplicantStatus.APPROVED.value, ApplicantStatus.PENDING.value)
 # Rows are flushed in chunks only so that a progress bar can move; it is still one transaction.
@@ -133,7 +132,7 @@ def import_applicants(
     ]
     fresh = [r for r in file.records if (r.role, r.email) not in existing]
     moved = {a.id for a, record in updates if _times_changed(a, record)}
-    pairs = _active_pairs_of(semester, moved) if moved else []
+    pairs = active_pairs_of(*moved)
     if not dry_run:
         _update(updates, progress)
         _end(pairs, actor)
@@ -225,28 +224,10 @@ def _times_changed(applicant: Applicant, record: ApplicantRecord) -> bool:
     )
 
 
-def _active_pairs_of(semester: Semester, ids: set[int]) -> list[Match]:
-    """One query for the whole import: the active pairs of people whose times changed."""
-    return list(
-        db.session.scalars(
-            select(Match)
-            .where(
-                Match.semester_id == semester.id,
-                Match.status.in_([s.value for s in ACTIVE_MATCH_STATUSES]),
-                or_(Match.student_id.in_(ids), Match.tutor_id.in_(ids)),
-            )
-            .order_by(Match.id)
-        )
-    )
-
-
 def _end(pairs: list[Match], actor: str) -> None:
     """Their common time may be gone, so both people are freed, as after a coordinator's edit."""
     for match in pairs:
-        match.status = MatchStatus.ENDED.value
-        match.ended_at = utcnow()
-        match.end_reason = TIMES_CHANGED_REASON
-        db.session.flush()
+        end_match(match, TIMES_CHANGED_REASON)
         record_event(
             "match.end", actor=actor, target=match.public_id, detail={"cause": TIMES_CHANGED_REASON}
         )

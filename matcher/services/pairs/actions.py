@@ -12,13 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import CursorResult, delete, select
 
 from matcher.extensions import db
 from matcher.models import (
-    ACTIVE_MATCH_STATUSES,
     Applicant,
     ApplicantStatus,
     Exclusion,
@@ -28,21 +25,12 @@ from matcher.models import (
 )
 from matcher.models.base import LARGEST_ROW_ID, utcnow
 from matcher.services.audit import record_event
+from matcher.services.constraints import flush
 from matcher.services.errors import ChangedMeanwhile, DomainError, NotFound
 from matcher.services.pairs.matching import explain_for
+from matcher.services.pairs.records import ACTIVE, end_match, lock_tutors, pairs_of_tutor
 
-ACTIVE = [s.value for s in ACTIVE_MATCH_STATUSES]
 MAX_TEXT = 500
-
-
-def _flush() -> None:
-    """Flush, turning the database's refusals under a race into "changed meanwhile"."""
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise ChangedMeanwhile() from None
-    except IntegrityError:
-        raise ChangedMeanwhile() from None
 
 
 def get_pair(pair_id: str, version: int | None = None) -> Match:
@@ -84,7 +72,7 @@ def lock_pair(pair_id: str, version: int | None, *, actor: str) -> Match:
     _check_open(match.student.semester)
     _require(match, [MatchStatus.PROPOSED.value], "locked")
     match.status = MatchStatus.LOCKED.value
-    _flush()
+    flush()
     record_event("match.lock", actor=actor, target=match.public_id)
     return match
 
@@ -94,16 +82,9 @@ def unlock_pair(pair_id: str, version: int | None, *, actor: str) -> Match:
     _check_open(match.student.semester)
     _require(match, [MatchStatus.LOCKED.value], "unlocked")
     match.status = MatchStatus.PROPOSED.value
-    _flush()
+    flush()
     record_event("match.unlock", actor=actor, target=match.public_id)
     return match
-
-
-def _end(match: Match, reason: str) -> None:
-    match.status = MatchStatus.ENDED.value
-    match.ended_at = utcnow()
-    match.end_reason = reason
-    _flush()
 
 
 def exclude_pair(
@@ -128,7 +109,7 @@ def exclude_pair(
             raise DomainError(
                 f"Pair {existing.public_id} is confirmed; end the match first, then exclude it."
             )
-        _end(existing, "excluded by a coordinator")
+        end_match(existing, "excluded by a coordinator")
     elif pair_version is not None:
         raise ChangedMeanwhile()
     exclusion = Exclusion(
@@ -139,7 +120,7 @@ def exclude_pair(
         created_by_id=user_id,
     )
     db.session.add(exclusion)
-    _flush()  # a second exclusion of the same pair hits the unique constraint
+    flush()  # a second exclusion of the same pair hits the unique constraint
     record_event(
         "match.exclude",
         actor=actor,
@@ -207,11 +188,6 @@ def _active_pair(student: Applicant, tutor: Applicant) -> Match | None:
     ).first()
 
 
-def _lock_tutor(tutor: Applicant) -> None:
-    """Hold the tutor's row until commit so capacity checks for them happen one at a time."""
-    db.session.execute(select(Applicant.id).where(Applicant.id == tutor.id).with_for_update()).one()
-
-
 def pair_manually(
     semester: Semester,
     student: Applicant,
@@ -242,7 +218,7 @@ def pair_manually(
         note = _text(note, "note", "a note saying why the override is right")
     elif note:
         note = note.strip().replace("\x00", "")[:MAX_TEXT] or None
-    _lock_tutor(tutor)
+    lock_tutors({tutor.id})
     current = db.session.scalars(
         select(Match).where(Match.student_id == student.id, Match.status.in_(ACTIVE))
     ).first()
@@ -252,12 +228,8 @@ def pair_manually(
                 f"{student.public_id} already has pair {current.public_id} ({current.status}). "
                 "Reload to see it; end or unlock it first."
             )
-        _end(current, "replaced by a manual pair")
-    taken = db.session.execute(
-        select(func.count())
-        .select_from(Match)
-        .where(Match.tutor_id == tutor.id, Match.status.in_(ACTIVE))
-    ).scalar_one()
+        end_match(current, "replaced by a manual pair")
+    taken = pairs_of_tutor(tutor.id)
     if taken >= tutor.capacity:
         raise ChangedMeanwhile(
             f"{tutor.public_id} has no free place (takes {tutor.capacity}, has {taken} pair(s)). "
@@ -277,7 +249,7 @@ def pair_manually(
         manual_override_note=note,
     )
     db.session.add(match)
-    _flush()  # the partial unique index refuses a second active pair for the student
+    flush()  # the partial unique index refuses a second active pair for the student
     record_event(
         "match.manual",
         actor=actor,
@@ -308,7 +280,7 @@ def confirm_pairs(
         match.status = MatchStatus.CONFIRMED.value
         match.confirmed_at = utcnow()
         match.confirmed_by_id = user_id
-        _flush()
+        flush()
         record_event("match.confirm", actor=actor, target=match.public_id)
     return len(chosen)
 
@@ -331,7 +303,7 @@ def end_pair(pair_id: str, version: int | None, reason: str, *, actor: str) -> M
     _check_open(match.student.semester)
     reason = _text(reason, "reason", "a reason")
     _require(match, ACTIVE, "ended")
-    _end(match, reason)
+    end_match(match, reason)
     record_event(
         "match.end",
         actor=actor,

@@ -30,6 +30,7 @@ from matcher.models import (
     Semester,
 )
 from matcher.services.audit import record_event
+from matcher.services.constraints import flush
 from matcher.services.errors import DomainError
 from matcher.services.pairs.engine_input import EngineInput, build_engine_input
 from matcher.services.semesters.figures import remembered
@@ -120,7 +121,7 @@ def run_matching(
         },
     )
     db.session.add(run)
-    db.session.flush()
+    flush()
     _store_proposals(semester, engine_input, plan, run)
     run.duration_ms = int((time.perf_counter() - started) * 1000)
     run.summary = summarise(plan)
@@ -208,7 +209,7 @@ def _store_proposals(
     for key, stale in proposed.items():
         if key not in wanted:
             db.session.delete(stale)
-    db.session.flush()
+    flush()
     by_id = engine_input.applicants
     for key, pair in wanted.items():
         match = proposed.get(key)
@@ -227,7 +228,7 @@ def _store_proposals(
         match.windows_student_local = pair.windows_student_local
         match.windows_tutor_local = pair.windows_tutor_local
         match.run_id = run.id
-    db.session.flush()
+    flush()
 
 
 def explain_for(semester: Semester, student: Applicant, tutor: Applicant) -> PairExplanation:

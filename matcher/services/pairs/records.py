@@ -1,0 +1,67 @@
+"""The active pairs of a person, a tutor's free places, and ending a pair: each written once."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+
+from matcher.extensions import db
+from matcher.models import ACTIVE_MATCH_STATUSES, Applicant, Match, MatchStatus
+from matcher.models.base import utcnow
+from matcher.services.constraints import flush
+
+ACTIVE = [s.value for s in ACTIVE_MATCH_STATUSES]
+
+
+def active_pairs_of(*applicant_ids: int) -> list[Match]:
+    """Every proposed, locked or confirmed pair in which any of these people is student or
+    tutor, oldest first."""
+    if not applicant_ids:
+        return []
+    ids = set(applicant_ids)
+    return list(
+        db.session.scalars(
+            select(Match)
+            .where(
+                Match.status.in_(ACTIVE),
+                or_(Match.student_id.in_(ids), Match.tutor_id.in_(ids)),
+            )
+            .order_by(Match.id)
+        )
+    )
+
+
+def end_match(match: Match, reason: str) -> None:
+    """End a pair so both people are free again; the caller audits it in its own words.
+
+    Flushed at once, so a concurrent change to the same pair (its version moved) is
+    "changed meanwhile" here rather than a crash at commit.
+    """
+    match.status = MatchStatus.ENDED.value
+    match.ended_at = utcnow()
+    match.end_reason = reason
+    flush()
+
+
+def pairs_of_tutor(tutor_id: int) -> int:
+    """How many active pairs the tutor has (what their capacity is checked against)."""
+    return db.session.execute(
+        select(func.count())
+        .select_from(Match)
+        .where(Match.tutor_id == tutor_id, Match.status.in_(ACTIVE))
+    ).scalar_one()
+
+
+def lock_tutors(tutor_ids: set[int]) -> None:
+    """Hold these tutors' rows until commit, so capacity checks for them happen one at a time.
+
+    PostgreSQL: SELECT … FOR UPDATE, in id order so two transactions locking overlapping sets
+    cannot deadlock. SQLite has no row locks and ignores FOR UPDATE; there the write
+    transaction (BEGIN IMMEDIATE, see matcher/database.py) already serialises every writer.
+    """
+    if tutor_ids:
+        db.session.execute(
+            select(Applicant.id)
+            .where(Applicant.id.in_(sorted(tutor_ids)))
+            .order_by(Applicant.id)
+            .with_for_update()
+        ).all()
