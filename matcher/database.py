@@ -1,10 +1,43 @@
-"""Engine set-up per database: SQLite gets WAL, foreign keys, a busy timeout and immediate writes."""
+"""Engine set-up per database: SQLite gets WAL, foreign keys, a busy timeout and write locks
+taken only by transactions that write.
+
+SQLite has one writer at a time. A transaction that begins deferred (plain BEGIN) takes the
+write lock at its first write, and if another writer committed since it first read, that
+upgrade fails at once with "database is locked" whatever the busy timeout. A transaction that
+begins IMMEDIATE waits its turn for the lock instead, then holds it until it ends. So:
+
+- a request that only reads (GET, HEAD, OPTIONS) begins deferred and never takes the lock:
+  in WAL mode a reader neither waits for a writer nor blocks one, so a public page keeps
+  answering while a coordinator imports or matches;
+- any other request, a CLI command and a test begin IMMEDIATE, which serialises writers and is
+  what makes a capacity check race-free on SQLite (PostgreSQL locks the tutor's row instead);
+- a view that does long work before it writes (parsing an upload, solving a matching run) is
+  marked with :func:`reads_first`: it begins deferred, and the service calls
+  :func:`begin_writing` once the long work is done. That ends the read-only transaction and
+  begins an IMMEDIATE one; the service then checks that nothing it read changed meanwhile and
+  writes quickly. The lock is held for the write, not for the parse or the solve.
+
+The driver's own transaction handling is switched off so that the BEGIN chosen here is the
+only one.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import Engine, event
+
+from matcher.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+READ = "BEGIN"
+WRITE = "BEGIN IMMEDIATE"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_CHOSEN = "matcher.sqlite_begin"  # key in the request's environ (or g outside a request)
+_BEGUN = "matcher.sqlite_begun"  # key in the connection's info: (statement, total_changes)
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
@@ -12,16 +45,62 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         _configure_sqlite(engine, busy_timeout_ms)
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """Every SQLite transaction starts with BEGIN IMMEDIATE.
+def reads_first(view: F) -> F:
+    """Mark a view whose transaction begins read-only; its service calls begin_writing()."""
+    view.reads_first = True  # type: ignore[attr-defined]
+    return view
 
-    SQLite's default deferred transactions take the write lock only at the first write; two
-    requests that both read and then write would make one of them fail with "database is
-    locked" however long the busy timeout. Starting immediately serialises writers instead,
-    which is also what makes a tutor-capacity check race-free on SQLite. The driver's own
-    transaction handling is switched off so that SQLAlchemy's BEGIN is the only one.
+
+def read_first() -> None:
+    """The coming transactions begin read-only until begin_writing(): for a CLI command that
+    parses or solves before it writes (a view says so with @reads_first)."""
+    _choose(READ)
+
+
+def begin_writing() -> None:
+    """From here on this unit of work writes: on SQLite, trade a read-only transaction for an
+    IMMEDIATE one (waiting for the write lock). Objects loaded before are expired and reload.
+
+    A no-op on PostgreSQL, in a transaction that already began IMMEDIATE, and in one that has
+    already written or holds unflushed changes (it holds the lock, or will at its next flush;
+    nothing is ever thrown away).
     """
+    session = db.session()
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    _choose(WRITE)
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    connection = session.connection()
+    statement, changes = connection.info.get(_BEGUN, (WRITE, 0))
+    if statement == WRITE or connection.connection.dbapi_connection.total_changes != changes:
+        return
+    session.rollback()
 
+
+def _choose(statement: str) -> None:
+    if has_request_context():
+        request.environ[_CHOSEN] = statement
+    elif has_app_context():
+        setattr(g, _CHOSEN, statement)
+
+
+def _begin_statement() -> str:
+    """READ or WRITE for the transaction about to begin (see the module docstring)."""
+    if has_request_context():
+        chosen = request.environ.get(_CHOSEN)
+        if chosen:
+            return str(chosen)
+        view = current_app.view_functions.get(request.endpoint or "")
+        if request.method in SAFE_METHODS or getattr(view, "reads_first", False):
+            return READ
+        return WRITE
+    if has_app_context():
+        return str(g.get(_CHOSEN, WRITE))
+    return WRITE
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -34,4 +113,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        statement = _begin_statement()
+        connection.exec_driver_sql(statement)
+        changes = connection.connection.dbapi_connection.total_changes
+        connection.info[_BEGUN] = (statement, changes)

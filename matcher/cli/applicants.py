@@ -22,6 +22,7 @@ from matcher.applicant_file import (
 )
 from matcher.applicant_file import write_rejected as write_rejected_rows
 from matcher.cli import one_transaction
+from matcher.database import read_first
 from matcher.extensions import db
 from matcher.services.audit import CLI_ACTOR
 from matcher.services.errors import DomainError
@@ -103,6 +104,7 @@ def import_command(
     if skip_invalid or rejected is not None:
         _check_rejected_path(rejected_path, file)
     limits = FileLimits.from_config(current_app.config, max_rows=max_rows)
+    read_first()  # parse without SQLite's write lock; import_applicants takes it to write
     try:
         semester = get_semester(semester_name)
         importer = importer_by_email(by_email) if by_email else None

@@ -6,6 +6,7 @@ import click
 
 from matcher.cli import one_transaction
 from matcher.cli.match import match_cli
+from matcher.database import read_first
 from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from matcher.services.audit import CLI_ACTOR
 from matcher.services.errors import DomainError
@@ -24,6 +25,7 @@ from matcher.services.semesters.stages import get_semester
 )
 def propose(semester_name: str, session_minutes: int | None) -> None:
     """Propose pairs for SEMESTER, keeping locked and confirmed pairs and exclusions."""
+    read_first()  # solve without SQLite's write lock; the service takes it to store the plan
     with one_transaction():
         outcome = run_matching(
             get_semester(semester_name),

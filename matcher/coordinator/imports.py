@@ -23,6 +23,7 @@ from matcher.applicant_file import (
 )
 from matcher.applicant_file.messages import SHOWN_PROBLEMS
 from matcher.coordinator.views import blueprint, get_semester_or_404
+from matcher.database import reads_first
 from matcher.domain import MAX_NAME
 from matcher.extensions import db
 from matcher.models import Semester
@@ -201,6 +202,7 @@ def _import(
 
 
 @blueprint.route("/semesters/<int:semester_id>/import", methods=["GET", "POST"])
+@reads_first  # a preview only reads: the upload is parsed without the write lock
 def import_applicants_page(semester_id: int) -> tuple[str, int]:
     """Upload → preview (a dry run, errors next to their rows) → confirm."""
     semester = get_semester_or_404(semester_id)
@@ -212,6 +214,7 @@ def import_applicants_page(semester_id: int) -> tuple[str, int]:
 
 
 @blueprint.post("/semesters/<int:semester_id>/import/confirm")
+@reads_first  # parsed again without the write lock; import_applicants then takes it
 def confirm_import(semester_id: int) -> tuple[str, int]:
     """Import the previewed upload, checked again: the semester may have changed meanwhile."""
     semester = get_semester_or_404(semester_id)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from matcher.coordinator.forms import ConfirmForm
+from matcher.database import reads_first
 from matcher.extensions import db
 from matcher.matching.people import Weights
 from matcher.models import (
@@ -180,6 +181,7 @@ def preview(semester_id: int) -> str | Response | tuple[str, int]:
 
 
 @blueprint.post("/semesters/<int:semester_id>/matching/run")
+@reads_first  # the engine solves before the write lock is taken (matcher/database.py)
 def save_run(semester_id: int) -> Response:
     semester = _semester(semester_id)
     _check_csrf()

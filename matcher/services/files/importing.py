@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from matcher.applicant_file import ApplicantFile, ApplicantRecord, RowError, ignored_columns_line
+from matcher.database import begin_writing
 from matcher.domain.windows import format_windows
 from matcher.extensions import db
 from matcher.models import (
@@ -116,6 +117,8 @@ def import_applicants(
     edits them by hand. ``progress`` is called with the number of rows just written. Flushes,
     never commits; a dry run writes nothing (not even the audit event).
     """
+    if not dry_run:
+        begin_writing()  # the file is parsed: only now take SQLite's write lock
     check_can_import(semester, status, imported_by)
     if not file.header_ok:
         raise InvalidRows([e for e in file.errors if e.row == 1], header=True)

@@ -28,7 +28,13 @@ from matcher.services.audit import record_event
 from matcher.services.constraints import flush
 from matcher.services.errors import ChangedMeanwhile, DomainError, NotFound
 from matcher.services.pairs.matching import explain_for
-from matcher.services.pairs.records import ACTIVE, end_match, lock_tutors, pairs_of_tutor
+from matcher.services.pairs.records import (
+    ACTIVE,
+    check_capacity,
+    end_match,
+    lock_tutors,
+    pairs_of_tutor,
+)
 
 MAX_TEXT = 500
 
@@ -270,8 +276,10 @@ def confirm_pairs(
     chosen = list(pairs)
     if not chosen:
         raise DomainError("Choose at least one pair to confirm.", field="selected")
-    for pair_id, version in chosen:
-        match = get_pair(pair_id, version)
+    matches = [get_pair(pair_id, version) for pair_id, version in chosen]
+    tutors = {match.tutor_id for match in matches}
+    lock_tutors(tutors)  # a pair confirmed is a place kept: never past the tutor's capacity
+    for match in matches:
         _check_open(match.student.semester)
         _require(match, [MatchStatus.PROPOSED.value, MatchStatus.LOCKED.value], "confirmed")
         for person in (match.student, match.tutor):
@@ -282,6 +290,7 @@ def confirm_pairs(
         match.confirmed_by_id = user_id
         flush()
         record_event("match.confirm", actor=actor, target=match.public_id)
+    check_capacity(tutors)
     return len(chosen)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from matcher.database import begin_writing
 from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from matcher.extensions import db
 from matcher.matching import (
@@ -31,9 +32,10 @@ from matcher.models import (
 )
 from matcher.services.audit import record_event
 from matcher.services.constraints import flush
-from matcher.services.errors import DomainError
+from matcher.services.errors import ChangedMeanwhile, DomainError
 from matcher.services.pairs.engine_input import EngineInput, build_engine_input
-from matcher.services.semesters.figures import remembered
+from matcher.services.pairs.records import check_capacity, lock_tutors
+from matcher.services.semesters.figures import remembered, semester_fingerprint
 
 WEIGHT_NAMES = tuple(f.name for f in fields(Weights))
 
@@ -101,6 +103,8 @@ def run_matching(
             field="session_minutes",
         )
     started = time.perf_counter()
+    # Read before the engine's input, so any change after it shows when the plan is stored.
+    fingerprint = semester_fingerprint(semester) if save else None
     engine_input = build_engine_input(semester, session_minutes=session_minutes, weights=weights)
     if not engine_input.problem.students or not engine_input.problem.tutors:
         raise DomainError("Matching needs at least one approved student and one approved tutor.")
@@ -110,6 +114,14 @@ def run_matching(
         raise DomainError(f"The engine refused this semester's data: {error}.") from error
     if not save:
         return RunOutcome(plan, engine_input.applicants, None)
+    begin_writing()  # the solve is done: only now take SQLite's write lock
+    tutors = {engine_input.applicants[p.tutor_id].id for p in plan.pairs if not p.locked}
+    lock_tutors(tutors)
+    if semester_fingerprint(semester) != fingerprint:
+        raise ChangedMeanwhile(
+            "The semester changed while the engine ran (someone paired, edited or approved "
+            "people meanwhile); nothing was saved. Run matching again."
+        )
     run = MatchRun(
         semester_id=semester.id,
         run_by_id=user_id,
@@ -123,6 +135,7 @@ def run_matching(
     db.session.add(run)
     flush()
     _store_proposals(semester, engine_input, plan, run)
+    check_capacity(tutors)
     run.duration_ms = int((time.perf_counter() - started) * 1000)
     run.summary = summarise(plan)
     record_event(

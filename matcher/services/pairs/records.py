@@ -8,6 +8,7 @@ from matcher.extensions import db
 from matcher.models import ACTIVE_MATCH_STATUSES, Applicant, Match, MatchStatus
 from matcher.models.base import utcnow
 from matcher.services.constraints import flush
+from matcher.services.errors import ChangedMeanwhile
 
 ACTIVE = [s.value for s in ACTIVE_MATCH_STATUSES]
 
@@ -65,3 +66,25 @@ def lock_tutors(tutor_ids: set[int]) -> None:
             .order_by(Applicant.id)
             .with_for_update()
         ).all()
+
+
+def check_capacity(tutor_ids: set[int]) -> None:
+    """Refuse (changed meanwhile) if any of these tutors now has more pairs than places.
+
+    Called with the tutors' rows locked (lock_tutors) after the new pairs are flushed, so the
+    count includes every pair committed before the lock and none can be added until commit.
+    """
+    if not tutor_ids:
+        return
+    rows = db.session.execute(
+        select(Applicant.public_id, Applicant.capacity, func.count(Match.id))
+        .join(Match, Match.tutor_id == Applicant.id)
+        .where(Applicant.id.in_(sorted(tutor_ids)), Match.status.in_(ACTIVE))
+        .group_by(Applicant.id, Applicant.public_id, Applicant.capacity)
+    ).all()
+    over = sorted(public_id for public_id, capacity, taken in rows if taken > capacity)
+    if over:
+        raise ChangedMeanwhile(
+            f"{', '.join(over)} got another pair meanwhile and would have more students than "
+            "places; nothing was saved. Reload and try again."
+        )
