@@ -27,7 +27,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import current_app, g, has_app_context, has_request_context, request
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from matcher.extensions import db
 
@@ -76,6 +77,21 @@ def begin_writing() -> None:
     if statement == WRITE or connection.connection.dbapi_connection.total_changes != changes:
         return
     session.rollback()
+
+
+def database_answers() -> bool:
+    """Whether one trivial query gets an answer (the health check). A failure is logged by its
+    kind only: a driver's message can name the host and user."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        current_app.logger.error(
+            "Health check: the database did not answer (%s).", type(error).__name__
+        )
+        return False
+    finally:
+        db.session.rollback()
+    return True
 
 
 def _choose(statement: str) -> None:

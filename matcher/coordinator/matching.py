@@ -34,6 +34,7 @@ from matcher.services.pairs.actions import (
     find_person,
     get_pair,
     lock_pair,
+    pair_choice,
     pair_manually,
     remove_exclusion,
     unlock_pair,
@@ -400,10 +401,7 @@ def confirm(semester_id: int) -> Response:
         if request.form.get("all") == "yes":
             count = confirm_all(semester, actor=_actor(), user_id=current_user.id)
         else:
-            chosen = []
-            for value in request.form.getlist("selected"):
-                pair_id, _, version = value.partition(":")
-                chosen.append((pair_id, int(version) if version.isdecimal() else None))
+            chosen = [pair_choice(value) for value in request.form.getlist("selected")]
             count = confirm_pairs(chosen, actor=_actor(), user_id=current_user.id)
         return f"Confirmed {count} pair(s). Applicants see their partner on their private page."
 

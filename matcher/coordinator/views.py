@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from matcher.coordinator import accounts, applicants, audit, matching, semesters
@@ -14,6 +16,7 @@ from matcher.models import Semester, SemesterStatus, UserRole
 from matcher.services.applicants.listing import FEW_OPTIONS
 from matcher.services.applicants.review import applicant_flags
 from matcher.services.audit import user_actor
+from matcher.services.constraints import RACE_CONSTRAINTS, constraint_name
 from matcher.services.errors import DomainError, NotFound
 from matcher.services.pairs.matching import feasible_partner_counts
 from matcher.services.semesters.overview import few_option_students, heat_map, semester_counts
@@ -57,6 +60,18 @@ def no_store(response: Response) -> Response:
 @blueprint.errorhandler(NotFound)
 def not_found(_error: NotFound) -> tuple[str, int]:
     return render_template("coordinator/not_found.html"), 404
+
+
+@blueprint.errorhandler(StaleDataError)
+@blueprint.errorhandler(IntegrityError)
+def changed_meanwhile(error: Exception) -> tuple[str, int]:
+    """Another coordinator's change reached the database first: nothing of this request was
+    saved, and the page says to reload (409) instead of "something went wrong" (500). A
+    refusal no race explains (a CHECK, say) is a bug and still goes to the 500 page."""
+    if isinstance(error, IntegrityError) and constraint_name(error) not in RACE_CONSTRAINTS:
+        raise error
+    db.session.rollback()
+    return render_template("coordinator/changed.html"), 409
 
 
 def get_semester_or_404(semester_id: int) -> Semester:

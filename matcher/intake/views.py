@@ -23,6 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 from werkzeug.sansio.response import Response as SansioResponse
 from werkzeug.wrappers import Response
 
+from matcher.database import database_answers
 from matcher.extensions import db, limiter
 from matcher.intake.abuse import fill_token, filled_too_fast, is_bot
 from matcher.intake.display import weekly_time
@@ -96,6 +97,10 @@ def home() -> str:
 
 @blueprint.get("/healthz")
 def health() -> tuple[dict[str, str], int]:
+    """Ok only if the database answers: a load balancer must stop sending people here when it
+    does not (503). The error itself is logged, never shown."""
+    if not database_answers():
+        return {"status": "database unreachable"}, 503
     return {"status": "ok"}, 200
 
 

@@ -24,8 +24,18 @@ from matcher.extensions import db
 from matcher.models.base import Base
 from matcher.services.errors import ChangedMeanwhile
 
-# Unique constraints that two people acting at once can hit, each a "changed meanwhile".
-RACE_CONSTRAINTS = frozenset({"uq_matches_one_active_per_student", "uq_exclusions_pair"})
+# Unique constraints that two people acting at once can hit, each a "changed meanwhile": the
+# services check each of them first, so only a change committed after that check reaches them.
+RACE_CONSTRAINTS = frozenset(
+    {
+        "uq_matches_one_active_per_student",
+        "uq_exclusions_pair",
+        "uq_semesters_name",
+        "uq_semesters_one_intake",
+        "uq_users_email",
+        "uq_applicants_semester_role_email_hash",
+    }
+)
 
 
 def flush() -> None:

@@ -37,6 +37,7 @@ from matcher.services.pairs.records import (
 )
 
 MAX_TEXT = 500
+MAX_VERSION_DIGITS = 9  # a pair changes a few times a semester, never a billion
 
 
 def get_pair(pair_id: str, version: int | None = None) -> Match:
@@ -267,6 +268,23 @@ def pair_manually(
         },
     )
     return match
+
+
+def pair_choice(value: str) -> tuple[str, int | None]:
+    """A ticked pair as the confirm form sends it, "<pair id>:<version seen>".
+
+    A version no page could have shown (not a number, or far past any real one: a 4,300-digit
+    number is more than Python will even convert) is refused, never a crash.
+    """
+    pair_id, _, version = value.partition(":")
+    if not version:
+        return pair_id, None
+    if not (version.isascii() and version.isdecimal() and len(version) <= MAX_VERSION_DIGITS):
+        raise DomainError(
+            "A ticked pair came with a version this page never showed. Reload and tick again.",
+            field="selected",
+        )
+    return pair_id, int(version)
 
 
 def confirm_pairs(
