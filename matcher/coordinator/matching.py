@@ -155,6 +155,7 @@ def _index_page(
 
 
 @blueprint.post("/semesters/<int:semester_id>/matching/preview")
+@reads_first  # writes nothing: the engine solves without the write lock
 def preview(semester_id: int) -> str | Response | tuple[str, int]:
     """Run the engine without saving, and show what would change."""
     semester = _semester(semester_id)

@@ -69,20 +69,15 @@ def _public_pages_while(app: Flask, started: threading.Event, work: threading.Th
     return answers
 
 
-def _coordinator(app: Flask, client, request: Callable[[], object]) -> threading.Thread:
-    thread = threading.Thread(target=request)
-    thread.start()
-    return thread
-
-
 @pytest.fixture
 def coordinator(client, make_user, login):
     login(client, make_user())
     return client
 
 
+@pytest.mark.parametrize(("action", "answer", "runs"), [("run", 302, 1), ("preview", 200, 0)])
 def test_public_pages_answer_while_a_matching_run_solves(
-    app, coordinator, make_semester, make_student, make_tutor, monkeypatch
+    app, coordinator, make_semester, make_student, make_tutor, monkeypatch, action, answer, runs
 ) -> None:
     semester = make_semester()
     make_student(semester), make_tutor(semester)
@@ -92,17 +87,17 @@ def test_public_pages_answer_while_a_matching_run_solves(
     saved = []
     work = threading.Thread(
         target=lambda: saved.append(
-            coordinator.post(f"/dashboard/semesters/{semester_id}/matching/run").status_code
+            coordinator.post(f"/dashboard/semesters/{semester_id}/matching/{action}").status_code
         )
     )
     work.start()
     answers = _public_pages_while(app, started, work)
     work.join()
     assert answers and all(status == 200 for _path, status in answers), answers
-    assert saved == [302]
+    assert saved == [answer]
     db.session.rollback()  # the public pages above shared this session: see the latest
-    assert db.session.scalar(select(func.count()).select_from(MatchRun)) == 1
-    assert db.session.scalar(select(func.count()).select_from(Match)) == 1
+    assert db.session.scalar(select(func.count()).select_from(MatchRun)) == runs
+    assert db.session.scalar(select(func.count()).select_from(Match)) == runs
 
 
 def test_public_pages_answer_while_an_upload_is_parsed_and_imported(
