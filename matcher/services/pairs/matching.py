@@ -33,7 +33,7 @@ from matcher.models import (
 from matcher.services.audit import record_event
 from matcher.services.constraints import flush
 from matcher.services.errors import ChangedMeanwhile, DomainError
-from matcher.services.pairs.engine_input import EngineInput, build_engine_input
+from matcher.services.pairs.engine_input import build_engine_input
 from matcher.services.pairs.records import check_capacity, lock_tutors
 from matcher.services.semesters.figures import remembered, semester_fingerprint
 
@@ -114,8 +114,11 @@ def run_matching(
         raise DomainError(f"The engine refused this semester's data: {error}.") from error
     if not save:
         return RunOutcome(plan, engine_input.applicants, None)
+    # Row ids now: begin_writing() may expire the applicants, and reloading each would be
+    # thousands of queries under the write lock.
+    row_ids = {public_id: person.id for public_id, person in engine_input.applicants.items()}
+    tutors = {row_ids[p.tutor_id] for p in plan.pairs if not p.locked}
     begin_writing()  # the solve is done: only now take SQLite's write lock
-    tutors = {engine_input.applicants[p.tutor_id].id for p in plan.pairs if not p.locked}
     lock_tutors(tutors)
     if semester_fingerprint(semester) != fingerprint:
         raise ChangedMeanwhile(
@@ -134,7 +137,7 @@ def run_matching(
     )
     db.session.add(run)
     flush()
-    _store_proposals(semester, engine_input, plan, run)
+    _store_proposals(semester, row_ids, plan, run)
     check_capacity(tutors)
     run.duration_ms = int((time.perf_counter() - started) * 1000)
     run.summary = summarise(plan)
@@ -204,7 +207,7 @@ def summarise(plan: Plan) -> dict[str, Any]:
 
 
 def _store_proposals(
-    semester: Semester, engine_input: EngineInput, plan: Plan, run: MatchRun
+    semester: Semester, row_ids: dict[str, int], plan: Plan, run: MatchRun
 ) -> None:
     student, tutor = aliased(Applicant), aliased(Applicant)
     proposed = {
@@ -223,14 +226,13 @@ def _store_proposals(
         if key not in wanted:
             db.session.delete(stale)
     flush()
-    by_id = engine_input.applicants
     for key, pair in wanted.items():
         match = proposed.get(key)
         if match is None:
             match = Match(
                 semester_id=semester.id,
-                student_id=by_id[pair.student_id].id,
-                tutor_id=by_id[pair.tutor_id].id,
+                student_id=row_ids[pair.student_id],
+                tutor_id=row_ids[pair.tutor_id],
                 status=MatchStatus.PROPOSED.value,
             )
             db.session.add(match)
