@@ -53,8 +53,8 @@ def reads_first(view: F) -> F:
 
 
 def read_first() -> None:
-    """The coming transactions begin read-only until begin_writing(): for a CLI command that
-    parses or solves before it writes (a view says so with @reads_first)."""
+    """The next transaction begins read-only: for a CLI command that parses or solves before
+    it writes (a view says so with @reads_first); its service then calls begin_writing()."""
     _choose(READ)
 
 
@@ -95,6 +95,7 @@ def database_answers() -> bool:
 
 
 def _choose(statement: str) -> None:
+    """The BEGIN of the next transaction (only the next: later ones choose afresh)."""
     if has_request_context():
         request.environ[_CHOSEN] = statement
     elif has_app_context():
@@ -104,7 +105,7 @@ def _choose(statement: str) -> None:
 def _begin_statement() -> str:
     """READ or WRITE for the transaction about to begin (see the module docstring)."""
     if has_request_context():
-        chosen = request.environ.get(_CHOSEN)
+        chosen = request.environ.pop(_CHOSEN, None)  # a choice holds for one transaction
         if chosen:
             return str(chosen)
         view = current_app.view_functions.get(request.endpoint or "")
@@ -112,7 +113,7 @@ def _begin_statement() -> str:
             return READ
         return WRITE
     if has_app_context():
-        return str(g.get(_CHOSEN, WRITE))
+        return str(g.pop(_CHOSEN, WRITE))
     return WRITE
 
 
