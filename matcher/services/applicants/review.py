@@ -34,7 +34,7 @@ from matcher.services.applicants.adding import join_in_order, new_edit_token
 from matcher.services.audit import record_event
 from matcher.services.constraints import flush
 from matcher.services.errors import DomainError, NotFound
-from matcher.services.pairs.records import active_pairs_of, end_match
+from matcher.services.pairs.records import active_pairs_of, end_match, lock_tutors
 
 STATUS_ACTIONS = {
     ApplicantStatus.APPROVED.value: "applicant.approve",
@@ -188,6 +188,7 @@ def edit_applicant(applicant: Applicant, edit: ApplicantEdit, *, actor: str) -> 
     availability = _check_edit(applicant, edit)
     times_changed = availability != applicant.availability or edit.timezone != applicant.timezone
     if applicant.role == "tutor" and not times_changed:  # new times end the pairs anyway
+        lock_tutors({applicant.id})  # no run or pair by hand adds a pair while we count
         pairs = len(active_pairs_of(applicant.id))
         if edit.capacity < pairs:
             raise DomainError(
