@@ -74,7 +74,7 @@ def begin_writing() -> None:
         return
     connection = session.connection()
     statement, changes = connection.info.get(_BEGUN, (WRITE, 0))
-    if statement == WRITE or connection.connection.dbapi_connection.total_changes != changes:
+    if statement == WRITE or _total_changes(connection) != changes:
         return
     session.rollback()
 
@@ -132,5 +132,9 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(connection: Any) -> None:
         statement = _begin_statement()
         connection.exec_driver_sql(statement)
-        changes = connection.connection.dbapi_connection.total_changes
-        connection.info[_BEGUN] = (statement, changes)
+        connection.info[_BEGUN] = (statement, _total_changes(connection))
+
+
+def _total_changes(connection: Any) -> int:
+    """Rows this SQLite connection has changed since it opened: unchanged means "not written"."""
+    return int(connection.connection.dbapi_connection.total_changes)

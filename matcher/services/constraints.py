@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -69,7 +69,9 @@ def _unique_by_columns() -> dict[str, str]:
     """SQLite's wording of each unique constraint and index ("t.a, t.b") → its name."""
     names: dict[str, str] = {}
     for table in Base.metadata.tables.values():
-        groups = [c for c in table.constraints if isinstance(c, UniqueConstraint)]
+        groups: list[UniqueConstraint | Index] = [
+            c for c in table.constraints if isinstance(c, UniqueConstraint)
+        ]
         groups += [i for i in table.indexes if i.unique]
         for group in groups:
             wording = ", ".join(f"{table.name}.{column.name}" for column in group.columns)

@@ -38,9 +38,8 @@ CSV = (
 def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
     """A short busy timeout: a page that had to wait for the write lock would fail quickly."""
     application = make_app(SQLITE_BUSY_TIMEOUT_MS=200)
-    with application.app_context():
-        yield application
-        db.session.remove()
+    yield application
+    with application.app_context():  # close its connections
         db.engine.dispose()
 
 
@@ -95,7 +94,7 @@ def test_public_pages_answer_while_a_matching_run_solves(
     work.join()
     assert answers and all(status == 200 for _path, status in answers), answers
     assert saved == [answer]
-    db.session.rollback()  # the public pages above shared this session: see the latest
+    db.session.rollback()  # read what the requests wrote
     assert db.session.scalar(select(func.count()).select_from(MatchRun)) == runs
     assert db.session.scalar(select(func.count()).select_from(Match)) == runs
 
@@ -123,5 +122,5 @@ def test_public_pages_answer_while_an_upload_is_parsed_and_imported(
     assert pages and all(status == 200 for _path, status in pages), pages
     assert answers["preview"] == 200
     assert "2 new applicants added" in str(answers["done"])
-    db.session.rollback()  # the public pages above shared this session: see the latest
+    db.session.rollback()  # read what the requests wrote
     assert db.session.scalar(select(func.count()).select_from(Applicant)) == 2
