@@ -31,6 +31,7 @@ def one_transaction() -> Iterator[None]:
 def register_commands(app: Flask) -> None:
     from matcher.cli.applicants import applicants_cli
     from matcher.cli.backup import backup_command
+    from matcher.cli.calendar import calendar_cli
     from matcher.cli.data_key import data_key_cli
     from matcher.cli.demo import demo_command
     from matcher.cli.match import match_cli
@@ -50,6 +51,7 @@ def register_commands(app: Flask) -> None:
         applicants_cli,
         backup_command,
         data_key_cli,
+        calendar_cli,
     ):
         app.cli.add_command(command)
 

@@ -1,0 +1,116 @@
+"""Calendar files: one per person, each of their pairs' weekly sessions in their own zone.
+
+A confirmed pair's sessions are its session as planned (the agreed one once both accepted it);
+a pair that was confirmed and then ended is written cancelled under the same UID, so importing
+the new file removes its sessions. The summary names the partner by display name only: the
+partner's email is never written (people have not said they want it shared).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from matcher.exports.ics import SessionEvents, calendar_bytes
+from matcher.extensions import db
+from matcher.matching.session_text import moves, session_text
+from matcher.matching.sessions import Session, SessionPlan
+from matcher.models import Applicant, Match, MatchStatus, Semester
+from matcher.services.sessions.plans import Fixed, _no_fixed, plan_matches, semester_plans
+from matcher.services.sessions.texts import day_name, readable
+
+UID_DOMAIN = "lelp-match"
+
+
+@dataclass(frozen=True)
+class PersonCalendar:
+    """One person's file: their public id names it."""
+
+    public_id: str
+    content: bytes
+    pairs: int
+
+
+def pair_uid(match: Match) -> str:
+    """Stable for the pair whatever changes: its public id never changes."""
+    return f"{match.public_id}@{UID_DOMAIN}"
+
+
+def _description(session: Session, me: Applicant, partner: Applicant) -> str:
+    text = session_text(session, me.timezone, me.timezone, partner.timezone)
+    lines = [
+        gettext("Your weekly LELP English session with %(name)s.", name=partner.display_name),
+        gettext("Your time (%(zone)s): %(time)s", zone=me.timezone, time="; ".join(readable(text))),
+    ]
+    for move in moves(session, me.timezone):
+        lines.append(
+            gettext(
+                "From %(date)s it starts on %(day)s at %(time)s (before: %(before)s),"
+                " because clocks change.",
+                date=move.on.isoformat(),
+                day=day_name(move.weekday),
+                time=move.starts,
+                before=move.before,
+            )
+        )
+    return "\n".join(lines)
+
+
+def _events(match: Match, plan: SessionPlan, me: Applicant) -> SessionEvents | None:
+    session = plan.session
+    if session is None or not session.starts:
+        return None
+    partner = match.tutor if me.id == match.student_id else match.student
+    with force_locale(me.language):
+        summary = gettext("LELP English with %(name)s", name=partner.display_name)
+        description = _description(session, me, partner)
+    return SessionEvents(
+        uid=pair_uid(match),
+        sequence=match.version,
+        summary=summary,
+        description=description,
+        zone=me.timezone,
+        starts=tuple(session.instants()),
+        minutes=session.minutes,
+        cancelled=match.status == MatchStatus.ENDED.value,
+    )
+
+
+def _calendar_matches(semester: Semester) -> list[Match]:
+    """Confirmed pairs, and pairs that were confirmed and then ended (to cancel their events)."""
+    return list(
+        db.session.scalars(
+            select(Match)
+            .options(joinedload(Match.student), joinedload(Match.tutor))
+            .where(
+                Match.semester_id == semester.id,
+                or_(
+                    Match.status == MatchStatus.CONFIRMED.value,
+                    (Match.status == MatchStatus.ENDED.value) & Match.confirmed_at.is_not(None),
+                ),
+            )
+            .order_by(Match.id)
+        ).unique()
+    )
+
+
+def semester_calendars(semester: Semester, fixed: Fixed = _no_fixed) -> list[PersonCalendar]:
+    """A file for every person in a confirmed pair, or whose confirmed pair ended."""
+    matches = _calendar_matches(semester)
+    plans = semester_plans(semester, fixed)
+    ended = [m for m in matches if m.id not in plans]
+    plans.update(plan_matches(semester, ended, fixed) if ended else {})
+    by_person: dict[int, tuple[Applicant, list[Match]]] = {}
+    for m in matches:
+        for person in (m.student, m.tutor):
+            by_person.setdefault(person.id, (person, []))[1].append(m)
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    out = []
+    for person, mine in sorted(by_person.values(), key=lambda item: item[0].public_id):
+        events = [e for m in mine if (e := _events(m, plans[m.id], person)) is not None]
+        out.append(PersonCalendar(person.public_id, calendar_bytes(events, stamp), len(events)))
+    return out
