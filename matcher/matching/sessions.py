@@ -217,7 +217,11 @@ def _overlapping(sessions: Mapping[str, Session | None], minutes: int) -> dict[s
 
 
 def _plan_group(
-    pairs: Sequence[SessionPair], first_day: date, last_day: date, minutes: int
+    pairs: Sequence[SessionPair],
+    first_day: date,
+    last_day: date,
+    minutes: int,
+    with_alternatives: bool = True,
 ) -> list[SessionPlan]:
     group = _Group(pairs, first_day, last_day, minutes)
     n = group.cal.weeks * group.cal.cells_per_week
@@ -254,8 +258,10 @@ def _plan_group(
             other = chosen[q.pair_id]
             if q.pair_id != p.pair_id and other is not None and not overlaps[q.pair_id]:
                 others |= group.cover(other)
-        alternatives = _alternatives(group, p, others) or _alternatives(group, p, None)
         own = chosen[p.pair_id]
+        alternatives: list[Session] = []
+        if with_alternatives:
+            alternatives = _alternatives(group, p, others) or _alternatives(group, p, None)
         if own is not None and own.starts not in {a.starts for a in alternatives}:
             alternatives = [own, *alternatives][:MAX_ALTERNATIVES]
         plans.append(
@@ -265,15 +271,23 @@ def _plan_group(
 
 
 def plan_sessions(
-    pairs: Iterable[SessionPair], first_day: date, last_day: date, session_minutes: int
+    pairs: Iterable[SessionPair],
+    first_day: date,
+    last_day: date,
+    session_minutes: int,
+    with_alternatives: bool = True,
 ) -> dict[str, SessionPlan]:
-    """Every pair's session and alternatives, pairs of the same tutor planned together."""
+    """Every pair's session and alternatives, pairs of the same tutor planned together.
+
+    Without alternatives (storing proposals for a whole semester) only the sessions are
+    computed, which is several times faster.
+    """
     by_tutor: dict[str, list[SessionPair]] = {}
     for p in pairs:
         by_tutor.setdefault(p.tutor_id, []).append(p)
     out: dict[str, SessionPlan] = {}
     for tutor_id in sorted(by_tutor):
         group = sorted(by_tutor[tutor_id], key=lambda p: p.pair_id)
-        for plan in _plan_group(group, first_day, last_day, session_minutes):
+        for plan in _plan_group(group, first_day, last_day, session_minutes, with_alternatives):
             out[plan.pair_id] = plan
     return out

@@ -15,6 +15,7 @@ from matcher.models.exclusion import Exclusion
 from matcher.models.login_lock import LoginLock
 from matcher.models.match import Match
 from matcher.models.match_run import MatchRun
+from matcher.models.pair_session import PairSession
 from matcher.models.semester import Semester
 from matcher.models.user import User, UserRole
 
@@ -30,6 +31,7 @@ __all__ = [
     "Match",
     "MatchRun",
     "MatchStatus",
+    "PairSession",
     "Role",
     "Semester",
     "SemesterStatus",

@@ -148,3 +148,27 @@ def test_uids_stay_and_sequence_does_not_fall(runner, semester_with_pairs, tmp_p
 def test_unknown_semester_is_one_line(runner, tmp_path):
     result = runner.invoke(args=["calendar", "export", "--semester", "Nope", "-o", str(tmp_path)])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_a_changed_session_is_written_with_a_higher_sequence(runner, semester_with_pairs, tmp_path):
+    from matcher.services.sessions.agreement import choose, state_of, sync_semester
+
+    semester, matches, _ = semester_with_pairs
+    sync_semester(semester)
+    match = matches[1]  # the Los Angeles tutor's pair
+    state = state_of(match)
+    other = state.options[-1]
+    assert other.starts != state.session.starts
+    before, after = tmp_path / "before", tmp_path / "after"
+    runner.invoke(args=["calendar", "export", "--semester", "Spring 2027", "-o", str(before)])
+    choose(match.student, match, other.key)
+    choose(match.tutor, match, other.key)
+    db.session.commit()
+    runner.invoke(args=["calendar", "export", "--semester", "Spring 2027", "-o", str(after)])
+    name = f"{match.tutor.public_id}.ics"
+    old = icalendar.Calendar.from_ical((before / name).read_bytes()).walk("VEVENT")[0]
+    new = icalendar.Calendar.from_ical((after / name).read_bytes()).walk("VEVENT")[0]
+    assert str(old["UID"]) == str(new["UID"]) and int(new["SEQUENCE"]) > int(old["SEQUENCE"])
+    _, events = _read(after / name)
+    assert sorted(e["DTSTART"].dt.astimezone(UTC) for e in events) == other.instants()
+    assert "동의했어요" in str(new["DESCRIPTION"])  # the factory's people speak Korean

@@ -35,6 +35,7 @@ from matcher.services.pairs.records import (
     lock_tutors,
     pairs_of_tutor,
 )
+from matcher.services.sessions.agreement import sync_semester
 
 MAX_TEXT = 500
 MAX_VERSION_DIGITS = 9  # a pair changes a few times a semester, never a billion
@@ -267,6 +268,7 @@ def pair_manually(
             "override": not explanation.feasible,
         },
     )
+    sync_semester(semester)  # the new pair's proposed weekly session (issue 15)
     return match
 
 
@@ -309,6 +311,8 @@ def confirm_pairs(
         flush()
         record_event("match.confirm", actor=actor, target=match.public_id)
     check_capacity(tutors)
+    for semester in {m.semester_id: m.student.semester for m in matches}.values():
+        sync_semester(semester)  # every confirmed pair has its proposed session (issue 15)
     return len(chosen)
 
 

@@ -36,6 +36,7 @@ from matcher.services.errors import ChangedMeanwhile, DomainError
 from matcher.services.pairs.engine_input import build_engine_input
 from matcher.services.pairs.records import check_capacity, lock_tutors
 from matcher.services.semesters.figures import remembered, semester_fingerprint
+from matcher.services.sessions.agreement import sync_semester
 
 WEIGHT_NAMES = tuple(f.name for f in fields(Weights))
 
@@ -244,6 +245,7 @@ def _store_proposals(
         match.windows_tutor_local = pair.windows_tutor_local
         match.run_id = run.id
     flush()
+    sync_semester(semester)  # each pair's proposed weekly session (issue 15)
 
 
 def explain_for(semester: Semester, student: Applicant, tutor: Applicant) -> PairExplanation:

@@ -19,8 +19,9 @@ from matcher.exports.ics import SessionEvents, calendar_bytes
 from matcher.extensions import db
 from matcher.matching.session_text import moves, session_text
 from matcher.matching.sessions import Session, SessionPlan
-from matcher.models import Applicant, Match, MatchStatus, Semester
-from matcher.services.sessions.plans import Fixed, _no_fixed, plan_matches, semester_plans
+from matcher.models import Applicant, Match, MatchStatus, PairSession, Semester
+from matcher.services.sessions.agreement import rows_for
+from matcher.services.sessions.plans import plan_matches, semester_plans
 from matcher.services.sessions.texts import day_name, readable
 
 UID_DOMAIN = "lelp-match"
@@ -40,10 +41,13 @@ def pair_uid(match: Match) -> str:
     return f"{match.public_id}@{UID_DOMAIN}"
 
 
-def _description(session: Session, me: Applicant, partner: Applicant) -> str:
+def _description(session: Session, me: Applicant, partner: Applicant, agreed: bool) -> str:
     text = session_text(session, me.timezone, me.timezone, partner.timezone)
     lines = [
         gettext("Your weekly LELP English session with %(name)s.", name=partner.display_name),
+        gettext("You have both agreed to this time.")
+        if agreed
+        else gettext("Proposed time: not yet agreed by both of you (see your private page)."),
         gettext("Your time (%(zone)s): %(time)s", zone=me.timezone, time="; ".join(readable(text))),
     ]
     for move in moves(session, me.timezone):
@@ -60,23 +64,28 @@ def _description(session: Session, me: Applicant, partner: Applicant) -> str:
     return "\n".join(lines)
 
 
-def _events(match: Match, plan: SessionPlan, me: Applicant) -> SessionEvents | None:
+def _events(
+    match: Match, plan: SessionPlan, me: Applicant, row: PairSession | None
+) -> SessionEvents | None:
     session = plan.session
     if session is None or not session.starts:
         return None
     partner = match.tutor if me.id == match.student_id else match.student
+    ended = match.status == MatchStatus.ENDED.value
     with force_locale(me.language):
         summary = gettext("LELP English with %(name)s", name=partner.display_name)
-        description = _description(session, me, partner)
+        agreed = row is not None and row.agreed and row.start_minutes == session.starts
+        description = _description(session, me, partner, agreed)
     return SessionEvents(
         uid=pair_uid(match),
-        sequence=match.version,
+        # Rises with every new schedule, and once more when the pair ends (cancelled).
+        sequence=(row.revision if row is not None else 1) + (1 if ended else 0),
         summary=summary,
         description=description,
         zone=me.timezone,
         starts=tuple(session.instants()),
         minutes=session.minutes,
-        cancelled=match.status == MatchStatus.ENDED.value,
+        cancelled=ended,
     )
 
 
@@ -98,19 +107,42 @@ def _calendar_matches(semester: Semester) -> list[Match]:
     )
 
 
-def semester_calendars(semester: Semester, fixed: Fixed = _no_fixed) -> list[PersonCalendar]:
-    """A file for every person in a confirmed pair, or whose confirmed pair ended."""
-    matches = _calendar_matches(semester)
-    plans = semester_plans(semester, fixed)
+def _files(
+    semester: Semester, matches: list[Match], only: Applicant | None
+) -> list[PersonCalendar]:
+    rows = rows_for(m.id for m in matches)
+    plans = semester_plans(semester, lambda m: _stored(rows, m))
     ended = [m for m in matches if m.id not in plans]
-    plans.update(plan_matches(semester, ended, fixed) if ended else {})
+    if ended:
+        plans.update(plan_matches(semester, ended, lambda m: _stored(rows, m), False))
     by_person: dict[int, tuple[Applicant, list[Match]]] = {}
     for m in matches:
         for person in (m.student, m.tutor):
-            by_person.setdefault(person.id, (person, []))[1].append(m)
+            if only is None or person.id == only.id:
+                by_person.setdefault(person.id, (person, []))[1].append(m)
     stamp = datetime.now(UTC).replace(microsecond=0)
     out = []
     for person, mine in sorted(by_person.values(), key=lambda item: item[0].public_id):
-        events = [e for m in mine if (e := _events(m, plans[m.id], person)) is not None]
+        events = [
+            e for m in mine if (e := _events(m, plans[m.id], person, rows.get(m.id))) is not None
+        ]
         out.append(PersonCalendar(person.public_id, calendar_bytes(events, stamp), len(events)))
     return out
+
+
+def _stored(rows: dict[int, PairSession], match: Match) -> tuple[int, ...] | None:
+    row = rows.get(match.id)
+    return row.start_minutes if row is not None else None
+
+
+def semester_calendars(semester: Semester) -> list[PersonCalendar]:
+    """A file for every person in a confirmed pair, or whose confirmed pair ended."""
+    return _files(semester, _calendar_matches(semester), None)
+
+
+def person_calendar(applicant: Applicant) -> PersonCalendar | None:
+    """The file of one person (their private page's download); ``None`` without a pair."""
+    semester = applicant.semester
+    mine = [m for m in _calendar_matches(semester) if applicant.id in (m.student_id, m.tutor_id)]
+    files = _files(semester, mine, applicant) if mine else []
+    return files[0] if files else None

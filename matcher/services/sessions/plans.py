@@ -39,11 +39,16 @@ def session_pair(match: Match, fixed: Fixed = _no_fixed) -> SessionPair:
 
 
 def plan_matches(
-    semester: Semester, matches: Iterable[Match], fixed: Fixed = _no_fixed
+    semester: Semester,
+    matches: Iterable[Match],
+    fixed: Fixed = _no_fixed,
+    with_alternatives: bool = True,
 ) -> dict[int, SessionPlan]:
     """Plans keyed by match row id; the matches of one tutor are planned together."""
     pairs = [session_pair(m, fixed) for m in matches]
-    plans = plan_sessions(pairs, semester.starts_on, semester.ends_on, semester.session_minutes)
+    plans = plan_sessions(
+        pairs, semester.starts_on, semester.ends_on, semester.session_minutes, with_alternatives
+    )
     return {int(pid): plan for pid, plan in plans.items()}
 
 
