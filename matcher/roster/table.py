@@ -28,6 +28,16 @@ COLUMNS = (
     "confirmed_by",
     "ended_at",
     "end_reason",
+    "session_seoul",
+    "session_student_local",
+    "session_tutor_local",
+    "session_agreed",
+    "sessions_met",
+    "sessions_missed",
+    "last_met_on",
+    "student_timezone",
+    "tutor_timezone",
+    "override_note",
 )
 CONTACT_COLUMNS = ("student_email", "tutor_email")
 
@@ -43,6 +53,7 @@ class RosterPerson:
     display_name: str
     email: str
     status: str = "approved"
+    timezone: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,15 @@ class RosterPair:
     confirmed_by: str = ""
     ended_at: datetime | None = None
     end_reason: str = ""
+    session_seoul: str = ""
+    session_student_local: str = ""
+    session_tutor_local: str = ""
+    session_agreed: bool = False
+    # Weekly check-ins do not exist yet: no week is counted as met or missed.
+    sessions_met: int = 0
+    sessions_missed: int = 0
+    last_met_on: str = ""
+    override_note: str = ""
 
 
 def header(include_contacts: bool) -> tuple[str, ...]:
@@ -134,6 +154,16 @@ def _pair_line(section: str, pair: RosterPair, include_contacts: bool) -> dict[s
         "confirmed_by": pair.confirmed_by,
         "ended_at": seoul_timestamp(pair.ended_at),
         "end_reason": pair.end_reason,
+        "session_seoul": pair.session_seoul,
+        "session_student_local": pair.session_student_local,
+        "session_tutor_local": pair.session_tutor_local,
+        "session_agreed": "yes" if pair.session_agreed else "no",
+        "sessions_met": pair.sessions_met,
+        "sessions_missed": pair.sessions_missed,
+        "last_met_on": pair.last_met_on,
+        "student_timezone": pair.student.timezone,
+        "tutor_timezone": pair.tutor.timezone,
+        "override_note": pair.override_note,
     }
     if include_contacts:
         line["student_email"] = pair.student.email
@@ -149,6 +179,7 @@ def _person_line(section: str, person: RosterPerson, include_contacts: bool) -> 
         f"{side}_id": person.public_id,
         f"{side}_name": person.display_name,
         "status": person.status,
+        f"{side}_timezone": person.timezone,
     }
     if include_contacts:
         line[f"{side}_email"] = person.email

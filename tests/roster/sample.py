@@ -12,12 +12,18 @@ CONTRACT_HEADER = [
     "export_id", "section", "pair_id", "student_id", "student_name", "tutor_id", "tutor_name",
     "status", "windows_seoul", "windows_student_local", "windows_tutor_local", "shared_goals",
     "score", "confirmed_at", "confirmed_by", "ended_at", "end_reason",
+    "session_seoul", "session_student_local", "session_tutor_local", "session_agreed",
+    "sessions_met", "sessions_missed", "last_met_on", "student_timezone", "tutor_timezone",
+    "override_note",
 ]  # fmt: skip
 CONTRACT_HEADER_WITH_CONTACTS = [
     "export_id", "section", "pair_id", "student_id", "student_name", "tutor_id", "tutor_name",
     "student_email", "tutor_email",
     "status", "windows_seoul", "windows_student_local", "windows_tutor_local", "shared_goals",
     "score", "confirmed_at", "confirmed_by", "ended_at", "end_reason",
+    "session_seoul", "session_student_local", "session_tutor_local", "session_agreed",
+    "sessions_met", "sessions_missed", "last_met_on", "student_timezone", "tutor_timezone",
+    "override_note",
 ]  # fmt: skip
 
 FORMULA_PAYLOADS = [

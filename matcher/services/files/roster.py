@@ -25,6 +25,7 @@ from matcher.roster import (
 )
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
+from matcher.services.sessions.agreement import session_texts
 
 MAX_REASON_LENGTH = 500
 ON_THE_RECORD = (MatchStatus.CONFIRMED.value, MatchStatus.ENDED.value)
@@ -77,6 +78,7 @@ def _person(applicant: Applicant, include_contacts: bool) -> RosterPerson:
         display_name=applicant.display_name,
         email=applicant.email if include_contacts else "",
         status=applicant.status,
+        timezone=applicant.timezone,
     )
 
 
@@ -106,6 +108,7 @@ def load_roster(
     coordinators = dict(
         db.session.execute(select(User.id, User.name).where(User.id.in_(coordinator_ids))).all()
     )
+    sessions = session_texts(semester, matches)
     pairs = [
         RosterPair(
             pair_id=m.public_id,
@@ -121,6 +124,11 @@ def load_roster(
             confirmed_by=coordinators.get(m.confirmed_by_id, "") if m.confirmed_by_id else "",
             ended_at=m.ended_at,
             end_reason=m.end_reason or "",
+            session_seoul=sessions[m.id].seoul,
+            session_student_local=sessions[m.id].student_local,
+            session_tutor_local=sessions[m.id].tutor_local,
+            session_agreed=sessions[m.id].agreed,
+            override_note=m.manual_override_note or "",
         )
         for m in matches
     ]

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from matcher.extensions import db
+from matcher.matching.session_text import session_text
 from matcher.matching.sessions import Session, SessionPlan
 from matcher.models import Applicant, Match, PairSession, Semester
 from matcher.services.audit import record_event
@@ -201,4 +202,37 @@ def not_agreed(
         since = row.proposed_at if row is not None else m.created_at
         if (row is None or row.agreed_at is None) and since <= limit:
             out.append((m, row))
+    return out
+
+
+@dataclass(frozen=True)
+class SessionTexts:
+    """A pair's session as the roster writes it (outputs.md): Seoul, each person's own time."""
+
+    seoul: str
+    student_local: str
+    tutor_local: str
+    agreed: bool
+
+
+def session_texts(semester: Semester, matches: Iterable[Match]) -> dict[int, SessionTexts]:
+    """The stored (else proposed) session of each pair as text; an ended pair's as it was."""
+    matches = list(matches)
+    rows = rows_for(m.id for m in matches)
+    active = [m for m in matches if m.status in ACTIVE]
+    ended = [m for m in matches if m.status not in ACTIVE]
+    plans = plan_matches(semester, active, lambda m: _fixed(rows, m), False)
+    if ended:
+        plans.update(plan_matches(semester, ended, lambda m: _fixed(rows, m), False))
+    out = {}
+    for m in matches:
+        session = plans[m.id].session
+        zones = (m.student.timezone, m.tutor.timezone)
+        row = rows.get(m.id)
+        out[m.id] = SessionTexts(
+            session_text(session, "Asia/Seoul", *zones),
+            session_text(session, m.student.timezone, *zones),
+            session_text(session, m.tutor.timezone, *zones),
+            bool(row and row.agreed_at and session and row.start_minutes == session.starts),
+        )
     return out
