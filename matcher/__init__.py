@@ -78,7 +78,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from matcher.auth.views import blueprint as auth
     from matcher.coordinator.views import blueprint as coordinator
-    from matcher.intake.views import blueprint as intake
+    from matcher.intake.session_views import blueprint as intake  # views + the session routes
 
     app.register_blueprint(intake)
     app.register_blueprint(auth)

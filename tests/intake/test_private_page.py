@@ -92,7 +92,8 @@ def test_a_pair_with_no_common_time_says_a_coordinator_will_agree_one(
     """A pair made by hand with an override may share no time: never a blank time line."""
     student = the_student()
     student.status = "approved"
-    match = pair(student, make_tutor(semester=student.semester))
+    # No common time at all (the student's times are Seoul evenings), so no weekly session.
+    match = pair(student, make_tutor(semester=student.semester, windows="Sun 03:00-04:00"))
     match.windows_student_local = ""
     db.session.commit()
     page = client.get(student_link).get_data(as_text=True)
