@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from matcher.coordinator import accounts, applicants, audit, matching, semesters
+from matcher.coordinator import accounts, applicants, audit, matching, semesters, sessions
 from matcher.coordinator.forms import ConfirmForm
 from matcher.coordinator.semesters import retention_reminders
 from matcher.extensions import db, login_manager
@@ -28,6 +28,7 @@ blueprint.register_blueprint(applicants.blueprint)
 blueprint.register_blueprint(audit.blueprint)
 blueprint.register_blueprint(matching.blueprint)
 blueprint.register_blueprint(semesters.blueprint)
+blueprint.register_blueprint(sessions.blueprint)
 
 DASHBOARD_ROLES = frozenset({UserRole.COORDINATOR.value, UserRole.ADMIN.value})
 

@@ -22,6 +22,9 @@ CONTRACT_HEADER = [
     "export_id", "section", "pair_id", "student_id", "student_name", "tutor_id", "tutor_name",
     "status", "windows_seoul", "windows_student_local", "windows_tutor_local", "shared_goals",
     "score", "confirmed_at", "confirmed_by", "ended_at", "end_reason",
+    "session_seoul", "session_student_local", "session_tutor_local", "session_agreed",
+    "sessions_met", "sessions_missed", "last_met_on", "student_timezone", "tutor_timezone",
+    "override_note",
 ]  # fmt: skip
 CONTACT_COLUMNS_AFTER_TUTOR_NAME = ["student_email", "tutor_email"]
 DISPOSITION = re.compile(r'attachment; filename="roster-(\d+)-(EXP-[0-9A-Z]{10})\.(csv|xlsx)"')

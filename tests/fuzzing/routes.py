@@ -100,6 +100,27 @@ def flag_url(world: World) -> st.SearchStrategy[str]:
 back: Field = (None, redirect_targets)
 
 
+def session_keys(world: World) -> list[str]:
+    """The starts offered to the world's first pairs (what the forms list), for valid posts."""
+    from sqlalchemy import select
+
+    from matcher.extensions import db
+    from matcher.models import Match
+    from matcher.services.sessions.agreement import state_of
+
+    keys = []
+    for pair_id, _ in world.pairs[:2]:
+        match = db.session.scalar(select(Match).where(Match.public_id == pair_id))
+        if match is not None and match.status in ("proposed", "locked", "confirmed"):
+            keys += [option.key for option in state_of(match).options[:3]]
+    return keys or ["0123456789abcdef"]
+
+
+def session_url(world: World) -> st.SearchStrategy[str]:
+    ids = one_of_or_hostile([p for p, _ in world.pairs])
+    return ids.map(lambda p: f"/dashboard/semesters/{world.semester_id}/sessions/{in_url(p)}")
+
+
 def ids(world: World) -> st.SearchStrategy[str]:
     """Any id of the world (a student's where a tutor's is due, say), or a hostile one."""
     return one_of_or_hostile([*world.students, *world.tutors, *(p for p, _ in world.pairs)])
@@ -248,6 +269,9 @@ DASHBOARD: dict[str, Route] = {
         redirects_when_done=False,
         audited_without_change=frozenset({"roster.export"}),
     ),
+    "coordinator.sessions.set_session": Route(
+        session_url, lambda w: {"start": (session_keys(w)[0], one_of_or_hostile(session_keys(w)))}
+    ),
     "coordinator.semesters.start_next": Route(
         semester_url("/start-next"),
         lambda w: {
@@ -275,4 +299,5 @@ FUZZED: dict[str, str] = {
     # tests), only the weekly times afterwards (fuzzed here).
     "intake.edit": "fuzzing/test_private_link_posts.py::test_changing_times_never_breaks_anything",
     "intake.withdraw": "fuzzing/test_private_link_posts.py::test_withdrawing_never_breaks_anything",
+    "intake.choose_session": "fuzzing/test_private_link_posts.py::test_choosing_a_session_never_breaks_anything",
 }

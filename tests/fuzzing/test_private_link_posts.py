@@ -84,3 +84,18 @@ def test_withdrawing_never_breaks_anything(app, build_world, data) -> None:
     # A closed semester is final: withdrawing then changes nothing (see the intake tests).
     form = data.draw(form_posts(fields), label="form")
     post(app, world, path + "/withdraw", form)
+
+
+@pytest.mark.slow
+@fuzz_settings(ci_examples=20, dev_examples=100)
+@given(data=st.data())
+def test_choosing_a_session_never_breaks_anything(app, build_world, data) -> None:
+    from .routes import session_keys
+
+    world, path = private_link(app, build_world, data)
+    keys = session_keys(world)
+    fields: dict[str, Field] = {
+        "pair": (world.pairs[0][0], one_of_or_hostile([p for p, _ in world.pairs])),
+        "start": (keys[0], one_of_or_hostile(keys)),
+    }
+    post(app, world, path + "/session", data.draw(form_posts(fields), label="form"))

@@ -128,6 +128,13 @@ def state_of(match: Match) -> SessionState:
     )
 
 
+def _check_open(match: Match) -> None:
+    if match.student.semester.is_closed:
+        raise DomainError(
+            "This semester has ended; its weekly sessions no longer change.", field="start"
+        )
+
+
 def _pick(state: SessionState, key: str) -> Session:
     for option in state.options:
         if option.key == key:
@@ -142,11 +149,14 @@ def choose(applicant: Applicant, match: Match, key: str) -> PairSession:
     """``applicant`` accepts the start ``key`` (the proposal, or another valid start)."""
     if match.status not in ACTIVE or applicant.id not in (match.student_id, match.tutor_id):
         raise DomainError("This pair is not active.", field="start")
+    _check_open(match)
     state = state_of(match)
     chosen = _pick(state, key)
     row = rows_for([match.id]).get(match.id)
     side = applicant.role
     changed = row is None or row.start_minutes != chosen.starts
+    if not changed and row is not None and state.accepted_by(applicant):
+        return row  # accepted already: nothing to record
     if changed:
         row = _put(row, match, chosen, side)
     assert row is not None
@@ -172,8 +182,12 @@ def coordinator_set(match: Match, key: str, *, actor: str) -> PairSession:
     """A coordinator sets one of the valid starts for the pair: agreed for both."""
     if match.status not in ACTIVE:
         raise DomainError("Only an active pair's session can be set.", field="start")
-    chosen = _pick(state_of(match), key)
+    _check_open(match)
+    state = state_of(match)
+    chosen = _pick(state, key)
     row = rows_for([match.id]).get(match.id)
+    if row is not None and state.agreed and row.start_minutes == chosen.starts:
+        return row  # already agreed on exactly this: nothing to record
     if row is None or row.start_minutes != chosen.starts:
         row = _put(row, match, chosen, "coordinator")
     row.changed_by = "coordinator"
