@@ -52,6 +52,7 @@ class SessionCard:
     partner_accepted: bool
     overlaps: bool
     options: list[Option]
+    can_change: bool  # false once the semester is closed: its sessions are final
 
 
 def _lines(session: Session, me: Applicant, partner: Applicant) -> list[str]:
@@ -92,6 +93,7 @@ def _card(match: Match, me: Applicant) -> SessionCard:
             for o in state.options
             if session is None or o.key != session.key
         ],
+        can_change=not match.student.semester.is_closed,
     )
 
 

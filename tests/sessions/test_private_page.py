@@ -101,3 +101,16 @@ def test_download_is_the_persons_calendar_file(client, people):
     assert response.headers["Content-Type"].startswith("text/calendar")
     assert response.headers["Cache-Control"] == "no-store"
     assert f"UID:{match.public_id}@lelp-match" in response.get_data(as_text=True)
+
+
+def test_a_closed_semester_shows_the_session_without_forms(client, people):
+    match, student_link, _ = people
+    match.student.semester.status = "closed"
+    match.student.semester.closed_at = datetime(2027, 6, 30, tzinfo=UTC)
+    db.session.commit()
+    page = client.get(student_link).get_data(as_text=True)
+    assert "매주 수업" in page and "/session" not in page
+    key = state_of(match).session.key
+    response = client.post(student_link + "/session", data={"pair": match.public_id, "start": key})
+    assert response.status_code == 303
+    assert not db.session.scalar(select(PairSession)).student_accepted
