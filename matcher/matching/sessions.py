@@ -131,7 +131,7 @@ class _Group:
 
     def options(self, pair: SessionPair, blocked: np.ndarray | None = None) -> WeekOptions:
         mask = self.masks[pair.pair_id]
-        optional = ~mask.any(axis=1)
+        optional = np.asarray(~mask.any(axis=1), dtype=bool)
         if blocked is not None:
             mask = mask & ~blocked.reshape(mask.shape)
         return week_options(self.cal, mask, pair.student_zone, pair.tutor_zone, optional)
@@ -230,9 +230,11 @@ def _plan_group(
     for p in pairs:
         if p.fixed and group.fits(p, p.fixed):
             options = group.options(p)
-            cells = [(s - group.cal.origin) // group.cal.step for s in p.fixed]
-            chosen[p.pair_id] = group.session(options, cells)
-            taken |= group.cover(chosen[p.pair_id])
+            kept = group.session(
+                options, [(s - group.cal.origin) // group.cal.step for s in p.fixed]
+            )
+            chosen[p.pair_id] = kept
+            taken |= group.cover(kept)
         elif cheapest_path(group.options(p), minutes) is None:
             chosen[p.pair_id] = None  # no common start in some week: a coordinator sets one
     free = [p for p in pairs if p.pair_id not in chosen]
@@ -248,8 +250,8 @@ def _plan_group(
             chosen[p.pair_id] = best[i]
         else:
             options = group.options(p)
-            cells = cheapest_path(options, minutes)
-            chosen[p.pair_id] = None if cells is None else group.session(options, cells)
+            path = cheapest_path(options, minutes)
+            chosen[p.pair_id] = None if path is None else group.session(options, path)
     overlaps = _overlapping(chosen, minutes)
     plans = []
     for p in pairs:
