@@ -35,7 +35,7 @@ def pair(student: str, tutor: str, zone: str, pid: str = "p1", tid: str = "t1") 
 
 
 def person(zone: str, windows: tuple[WeeklyWindow, ...], role: str) -> Person:
-    return Person("x", role, zone, windows)  # type: ignore[arg-type]
+    return Person("x", role=role, timezone=zone, windows=windows)  # type: ignore[arg-type]
 
 
 def seoul_midnight(day: date) -> datetime:
