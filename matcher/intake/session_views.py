@@ -18,8 +18,8 @@ from matcher.intake.views import _load, _private, _rate_limit, blueprint
 from matcher.matching.session_text import moves, session_text
 from matcher.matching.sessions import Session
 from matcher.models import Applicant, Match, MatchStatus
-from matcher.services.applicants.signup import active_matches
 from matcher.services.errors import DomainError
+from matcher.services.pairs.records import active_pairs_of
 from matcher.services.sessions.agreement import choose, state_of
 from matcher.services.sessions.texts import day_name, readable
 
@@ -101,7 +101,7 @@ def session_cards(applicant: Applicant) -> list[SessionCard]:
     """A card per confirmed pair (what the private page shows once someone is matched)."""
     return [
         _card(m, applicant)
-        for m in active_matches(applicant)
+        for m in active_pairs_of(applicant.id)
         if m.status == MatchStatus.CONFIRMED.value
     ]
 
@@ -115,7 +115,7 @@ def choose_session(token: str) -> Response:
     match = next(
         (
             m
-            for m in active_matches(applicant)
+            for m in active_pairs_of(applicant.id)
             if m.public_id == form.pair.data and m.status == MatchStatus.CONFIRMED.value
         ),
         None,
