@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
+from matcher.domain import Role
 from matcher.extensions import db, limiter
 from matcher.intake.views import _load, _private, _rate_limit, blueprint
 from matcher.matching.session_text import moves, session_text
@@ -62,7 +63,7 @@ def _lines(session: Session, me: Applicant, partner: Applicant) -> list[str]:
 def _card(match: Match, me: Applicant) -> SessionCard:
     state = state_of(match)
     partner = match.tutor if me.id == match.student_id else match.student
-    weekly = match.windows_student_local if me.role == "student" else match.windows_tutor_local
+    weekly = match.windows_student_local if me.role == Role.STUDENT else match.windows_tutor_local
     session = state.session
     changes = [
         _(
@@ -76,7 +77,7 @@ def _card(match: Match, me: Applicant) -> SessionCard:
         for m in moves(session, me.timezone)
     ]
     mine = state.accepted_by(me)
-    theirs = state.student_accepted if me.role == "tutor" else state.tutor_accepted
+    theirs = state.student_accepted if me.role == Role.TUTOR else state.tutor_accepted
     return SessionCard(
         pair_id=match.public_id,
         partner=partner.display_name,

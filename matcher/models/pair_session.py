@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from matcher.models.base import Base, UTCDateTime, utcnow
 from matcher.models.match import Match
 
@@ -24,7 +25,9 @@ class PairSession(Base):
 
     __tablename__ = "pair_sessions"
     __table_args__ = (
-        CheckConstraint("minutes BETWEEN 15 AND 240", name="minutes_range"),
+        CheckConstraint(
+            f"minutes BETWEEN {MIN_SESSION_MINUTES} AND {MAX_SESSION_MINUTES}", name="minutes_range"
+        ),
         CheckConstraint("revision >= 1", name="revision_positive"),
         CheckConstraint(
             "(agreed_at IS NOT NULL) = (student_accepted AND tutor_accepted)",

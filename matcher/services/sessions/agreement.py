@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from matcher.domain import Role
 from matcher.extensions import db
 from matcher.matching.session_text import session_text
 from matcher.matching.sessions import Session, SessionPlan
@@ -160,7 +161,7 @@ def choose(applicant: Applicant, match: Match, key: str) -> PairSession:
     if changed:
         row = _put(row, match, chosen, side)
     assert row is not None
-    if side == "student":
+    if side == Role.STUDENT:
         row.student_accepted = True
     else:
         row.tutor_accepted = True
@@ -173,7 +174,7 @@ def choose(applicant: Applicant, match: Match, key: str) -> PairSession:
         target=match.public_id,
         detail={"revision": row.revision, "agreed": both},
     )
-    partner = match.tutor if side == "student" else match.student
+    partner = match.tutor if side == Role.STUDENT else match.student
     tell_partner(match, partner, "agreed" if both else ("changed" if changed else "accepted"))
     return row
 
