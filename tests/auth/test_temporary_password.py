@@ -179,7 +179,9 @@ def test_the_command_line_marks_a_typed_password_temporary_unless_told_it_is_the
     assert "temporary" not in own.output
     assert account("kim@example.org").must_change_password is True
     assert account("lee@example.org").must_change_password is False
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.create"))
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.create").order_by(AuditEvent.id)
+    )
     assert [e.detail["temporary_password"] for e in events] == [True, False]
     help_text = runner.invoke(args=["users", "create-coordinator", "--help"]).output
     assert "--own-password" in help_text and "first sign-in" in help_text
