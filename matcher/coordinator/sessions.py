@@ -18,7 +18,14 @@ from matcher.matching.sessions import Session
 from matcher.models import Match, Semester
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
-from matcher.services.sessions.agreement import SessionState, coordinator_set, not_agreed, state_of
+from matcher.services.sessions.agreement import (
+    SessionState,
+    SessionTexts,
+    coordinator_set,
+    not_agreed,
+    session_texts,
+    state_of,
+)
 from matcher.services.sessions.plans import active_matches
 
 blueprint = Blueprint("sessions", __name__, url_prefix="/semesters/<int:semester_id>/sessions")
@@ -48,6 +55,17 @@ def _semester(semester_id: int) -> Semester:
     if semester is None:
         abort(404)
     return semester
+
+
+@blueprint.app_context_processor
+def session_helpers() -> dict[str, object]:
+    """``pair_sessions(semester, pairs)``: each pair's session in Seoul time and whether it is
+    agreed, computed once for a page of pairs (the matching page's column)."""
+
+    def pair_sessions(semester: Semester, pairs: list[Match]) -> dict[int, SessionTexts]:
+        return session_texts(semester, pairs) if pairs else {}
+
+    return {"pair_sessions": pair_sessions}
 
 
 @blueprint.get("/")

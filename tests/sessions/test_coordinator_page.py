@@ -71,3 +71,24 @@ def test_needs_a_coordinator(client, make_semester):
     db.session.commit()
     response = client.get(f"/dashboard/semesters/{semester.id}/sessions/")
     assert response.status_code in (302, 401)
+
+
+def test_matching_page_shows_each_pairs_session(
+    client, login, make_user, make_semester, make_student, make_tutor
+):
+    semester = make_semester(name="Spring 2027", status="matching")
+    _pair(
+        semester,
+        make_student(semester, windows="Mon 19:00-23:00"),
+        make_tutor(semester, windows="Mon 10:00-16:00", timezone="Europe/London"),
+    )
+    _pair(
+        semester,
+        make_student(semester, windows="Fri 20:00-21:00"),
+        make_tutor(semester, windows="Sun 03:00-04:00"),  # no common time: made by hand
+    )
+    sync_semester(semester)
+    login(client, make_user())
+    page = client.get(f"/dashboard/semesters/{semester.id}/matching").get_data(as_text=True)
+    assert '<td class="pair-session">Mon 19:00-20:00</td>' in page
+    assert '<td class="pair-session">none: <a href=' in page
