@@ -25,6 +25,8 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
     register_security(app)
     register_extensions(app)
     register_blueprints(app)
+    register_error_pages(app)
+    register_log_filters(app)
     register_commands(app)
     return app
 
@@ -85,6 +87,20 @@ def register_blueprints(app: Flask) -> None:
     import matcher.coordinator.imports  # noqa: F401  (adds the upload routes)
 
     app.register_blueprint(coordinator)
+
+
+def register_error_pages(app: Flask) -> None:
+    """Every app-wide error page, in one place; a blueprint may answer its own errors first."""
+    from matcher.security.errors import install
+
+    install(app)
+
+
+def register_log_filters(app: Flask) -> None:
+    """Private-link tokens and query strings never reach a log."""
+    from matcher.security.logs import install
+
+    install(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -27,6 +27,7 @@ from matcher.database import reads_first
 from matcher.domain import MAX_NAME
 from matcher.extensions import db
 from matcher.models import Semester
+from matcher.security.errors import too_large
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
 from matcher.services.files.importing import (
@@ -264,7 +265,7 @@ _EXPIRED = "This upload was already imported, cancelled or has expired. Upload t
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)
-def upload_too_large(_error: RequestEntityTooLarge) -> tuple[str, int] | Response:
+def upload_too_large(error: RequestEntityTooLarge) -> tuple[str, int] | Response:
     """A file far over the limit is refused by the server before any view runs; say so plainly."""
     semester_id = (request.view_args or {}).get("semester_id")
     if request.endpoint == "coordinator.import_applicants_page" and semester_id is not None:
@@ -275,4 +276,4 @@ def upload_too_large(_error: RequestEntityTooLarge) -> tuple[str, int] | Respons
             413,
             file_error=f"The file is larger than {limit} MB. Split it into smaller files.",
         )
-    return render_template("intake/error.html", code=413), 413
+    return too_large(error)

@@ -11,10 +11,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import Field
 
+from matcher.coordinator.downloads import roster_download_response
 from matcher.coordinator.forms import RosterDownloadForm, StartNextForm
 from matcher.extensions import db
 from matcher.models import Semester
-from matcher.roster.download import roster_download_response
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
 from matcher.services.privacy.purge import (

@@ -16,11 +16,8 @@ from flask import (
 )
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
-from werkzeug.sansio.response import Response as SansioResponse
 from werkzeug.wrappers import Response
 
 from matcher.database import database_answers
@@ -38,7 +35,6 @@ from matcher.intake.forms import (
 )
 from matcher.intake.grid import DAY_ROWS, NIGHT_ROWS, night_selected, windows_from_slots
 from matcher.intake.preview import preview_data, seoul_preview
-from matcher.intake.redaction import install_filters
 from matcher.intake.zones import zone_names
 from matcher.models import Applicant, Semester
 from matcher.services.applicants.signup import (
@@ -72,9 +68,6 @@ def _rate_limit() -> str:
     return current_app.config["INTAKE_RATE_LIMIT"]
 
 
-@blueprint.record_once
-def keep_tokens_out_of_logs(state: object) -> None:
-    install_filters()
 
 
 @blueprint.app_context_processor
@@ -342,25 +335,3 @@ def withdraw(token: str) -> Response:
         return redirect(url_for(".me", token=token), code=303)
     flash(_("You have withdrawn. Thank you for letting us know."), "success")
     return redirect(url_for(".me", token=token), code=303)
-
-
-@blueprint.app_errorhandler(404)
-def not_found(error: Exception) -> tuple[str, int]:
-    return render_template("intake/error.html", code=404), 404
-
-
-@blueprint.app_errorhandler(RequestEntityTooLarge)
-def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
-    return render_template("intake/error.html", code=413), 413
-
-
-@blueprint.app_errorhandler(TooManyRequests)
-def too_many(error: TooManyRequests) -> SansioResponse | tuple[str, int]:
-    if error.response is not None:  # a limit that answers with its own page (auth.limits)
-        return error.response
-    return render_template("intake/error.html", code=429), 429
-
-
-@blueprint.app_errorhandler(CSRFError)
-def csrf_failed(error: CSRFError) -> tuple[str, int]:
-    return render_template("intake/error.html", code=400), 400

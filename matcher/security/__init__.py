@@ -1,4 +1,4 @@
-"""Cross-cutting hardening: proxy trust, shared rate-limit storage, security headers, error pages."""
+"""Cross-cutting hardening: proxy trust, shared rate-limit storage, security headers, row ids."""
 
 from __future__ import annotations
 
@@ -14,10 +14,7 @@ def register(app: Flask) -> None:
     """
     from matcher.security import (
         cross_site,
-        database_errors,
-        errors,
         headers,
-        logs,
         proxy,
         ratelimit,
         row_ids,
@@ -28,6 +25,3 @@ def register(app: Flask) -> None:
     proxy.install(app)
     headers.install(app)
     cross_site.install(app)
-    errors.install(app)
-    logs.install()
-    database_errors.install(app)

@@ -6,8 +6,6 @@ import logging
 import re
 import traceback
 
-from flask import Flask
-
 # PostgreSQL's DETAIL lines: "Failing row contains (…)." and "Key (email_hash)=(…) already exists."
 _FAILING_ROW = re.compile(r"Failing row contains \(.*?\)\.?(?=\n|$)", re.DOTALL)
 _KEY_VALUE = re.compile(r"(Key \([^)]*\))=\(.*?\)(?= already exists| is not present|\.)")
@@ -26,8 +24,3 @@ class DatabaseDetailFilter(logging.Filter):
             text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
             record.exc_text = redact_database_detail(text)
         return True
-
-
-def install(app: Flask) -> None:
-    if not any(isinstance(f, DatabaseDetailFilter) for f in app.logger.filters):
-        app.logger.addFilter(DatabaseDetailFilter())

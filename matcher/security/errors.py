@@ -1,8 +1,9 @@
-"""Error pages in Korean and English that say what to do and leak nothing but a request id.
+"""The app's error pages, all registered here: they say what to do and leak nothing else.
 
-The intake blueprint owns the 404, 413, 429 and CSRF pages (translated through its catalog);
-this module adds 405 and 500 and a plain page for any other HTTP error, and never registers a
-second handler for a code someone else already handles.
+The pages an applicant is most likely to meet (404, 413, 429 and an expired form) speak the
+visitor's language through the catalog; 405, 500 and any other HTTP error show Korean and
+English side by side with a request id. A blueprint may still answer an error its own way
+(the dashboard's 404, the import page's 413) and fall back on these.
 """
 
 from __future__ import annotations
@@ -10,9 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+    TooManyRequests,
+)
+from werkzeug.wrappers import Response
 
-from matcher.intake.redaction import PrivateLinkFilter
 from matcher.security.headers import request_id
 
 
@@ -51,15 +60,38 @@ OTHER = ErrorText(
 
 
 def install(app: Flask) -> None:
+    app.register_error_handler(NotFound, not_found)
+    app.register_error_handler(RequestEntityTooLarge, too_large)
+    app.register_error_handler(TooManyRequests, too_many)
+    app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(MethodNotAllowed, method_not_allowed)
     app.register_error_handler(InternalServerError, server_error)
-    # Lowest priority: Flask tries handlers for the exact code first, so the intake's own
-    # 404/413/429/CSRF pages still win and this only catches codes nobody else handles.
+    # Lowest priority: Flask tries the handlers for the exact class first, so the pages above
+    # still win and this only catches codes nobody else handles.
     app.register_error_handler(HTTPException, other_error)
-    # Flask logs an unhandled exception with the request path, and a private link's path is
-    # its key; the same redaction as the access logs applies to the app's own log.
-    if not any(isinstance(f, PrivateLinkFilter) for f in app.logger.filters):
-        app.logger.addFilter(PrivateLinkFilter())
+
+
+def public_page(code: int) -> tuple[str, int]:
+    """A page in the visitor's language; CSRF failures (400) read as "the form expired"."""
+    return render_template("errors/public.html", code=code), code
+
+
+def not_found(_error: NotFound) -> tuple[str, int]:
+    return public_page(404)
+
+
+def too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+    return public_page(413)
+
+
+def too_many(error: TooManyRequests) -> Response | tuple[str, int]:
+    if error.response is not None:  # a limit that answers with its own page (auth.limits)
+        return error.response
+    return public_page(429)
+
+
+def csrf_failed(_error: CSRFError) -> tuple[str, int]:
+    return public_page(400)
 
 
 def error_page(code: int) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from matcher.auth.passwords import verify_password
 from matcher.extensions import db
 from matcher.models import Applicant, AuditEvent, Semester, User
+from matcher.security.passwords import verify_password
 
 
 def test_semester_create_opens_intake(app_ctx, runner) -> None:

@@ -26,7 +26,7 @@ def app(make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch) -> Iter
     """Each example signs a fresh coordinator in; at argon2's real cost that alone would take
     most of the time budget. Hashes made this way still verify through the app's own code."""
     monkeypatch.setattr(
-        "matcher.auth.passwords._hasher",
+        "matcher.security.passwords._hasher",
         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
     )
     application = make_app(RATELIMIT_ENABLED=False, INTAKE_MIN_FILL_SECONDS=0)

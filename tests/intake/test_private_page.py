@@ -254,7 +254,7 @@ def test_a_closed_semester_is_final_so_withdrawing_changes_nothing(client, stude
 def test_the_token_never_reaches_the_request_log(client, student_link, caplog) -> None:
     import logging
 
-    from matcher.intake.redaction import PrivateLinkFilter
+    from matcher.security.logs import PrivateLinkFilter
 
     token = student_link.rsplit("/", 1)[1]
     logger = logging.getLogger("werkzeug")

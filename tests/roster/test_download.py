@@ -11,9 +11,9 @@ import pytest
 from flask import request
 from sqlalchemy import select
 
+from matcher.coordinator.downloads import roster_download_response
 from matcher.extensions import db
 from matcher.models import AuditEvent, Semester, User
-from matcher.roster.download import roster_download_response
 from matcher.services.errors import DomainError
 
 from .sample import CONTRACT_HEADER

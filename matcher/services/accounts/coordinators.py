@@ -6,10 +6,10 @@ import secrets
 
 from sqlalchemy import func, select
 
-from matcher.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from matcher.extensions import db
 from matcher.models import User, UserRole
 from matcher.models.user import new_session_token
+from matcher.security.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from matcher.services.accounts.signin import clear_locks
 from matcher.services.accounts.users import create_user
 from matcher.services.audit import record_event, user_actor

@@ -15,10 +15,10 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from matcher.auth.passwords import DUMMY_HASH, verify_password
 from matcher.extensions import db
 from matcher.models import AuditEvent, LoginLock, User
 from matcher.models.base import utcnow
+from matcher.security.passwords import DUMMY_HASH, verify_password
 from matcher.services.accounts.users import normalise_email
 from matcher.services.audit import record_event, user_actor
 from matcher.services.errors import DomainError

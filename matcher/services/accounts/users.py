@@ -6,9 +6,9 @@ import re
 
 from sqlalchemy import select
 
-from matcher.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from matcher.extensions import db
 from matcher.models import User, UserRole
+from matcher.security.passwords import MIN_PASSWORD_LENGTH, hash_password
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
 
