@@ -43,13 +43,6 @@ blueprint = Blueprint("applicants", __name__)
 STATUS_WORDS = {"approved": "Approved", "waitlisted": "Waitlisted", "withdrawn": "Withdrawn"}
 
 
-def _semester(semester_id: int) -> Semester:
-    semester = db.session.get(Semester, semester_id)
-    if semester is None:
-        abort(404)
-    return semester
-
-
 def _actor() -> str:
     return user_actor(current_user.id)
 
@@ -72,7 +65,7 @@ def _query() -> ApplicantQuery:
 
 @blueprint.get("/semesters/<int:semester_id>/applicants")
 def index(semester_id: int) -> str:
-    semester = _semester(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     query = _query()
     feasible = feasible_partner_counts(semester)
     page = search_applicants(semester, query, feasible)
@@ -93,7 +86,7 @@ def index(semester_id: int) -> str:
 
 @blueprint.post("/semesters/<int:semester_id>/applicants/approve")
 def approve_selected(semester_id: int) -> Response:
-    semester = _semester(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -109,7 +102,7 @@ def approve_selected(semester_id: int) -> Response:
 
 @blueprint.post("/semesters/<int:semester_id>/flags/<pair_id>/seen")
 def flag_seen(semester_id: int, pair_id: str) -> Response:
-    _semester(semester_id)
+    db.get_or_404(Semester, semester_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     acknowledge_flag(pair_id, actor=_actor())

@@ -22,7 +22,7 @@ from matcher.applicant_file import (
     read_applicant_file,
 )
 from matcher.applicant_file.messages import SHOWN_PROBLEMS
-from matcher.coordinator.views import blueprint, get_semester_or_404
+from matcher.coordinator.views import blueprint
 from matcher.database import reads_first
 from matcher.domain import MAX_NAME
 from matcher.extensions import db
@@ -206,7 +206,7 @@ def _import(
 @reads_first  # a preview only reads: the upload is parsed without the write lock
 def import_applicants_page(semester_id: int) -> tuple[str, int]:
     """Upload → preview (a dry run, errors next to their rows) → confirm."""
-    semester = get_semester_or_404(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     sweep_staged(_instance())
     form = UploadForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -218,7 +218,7 @@ def import_applicants_page(semester_id: int) -> tuple[str, int]:
 @reads_first  # parsed again without the write lock; import_applicants then takes it
 def confirm_import(semester_id: int) -> tuple[str, int]:
     """Import the previewed upload, checked again: the semester may have changed meanwhile."""
-    semester = get_semester_or_404(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     confirm = ConfirmImportForm()
     staged = session.pop(SESSION_KEY, None) or {}
     token = confirm.token.data or ""
@@ -252,7 +252,7 @@ def confirm_import(semester_id: int) -> tuple[str, int]:
 
 @blueprint.post("/semesters/<int:semester_id>/import/cancel")
 def cancel_import(semester_id: int) -> tuple[str, int]:
-    semester = get_semester_or_404(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     confirm = ConfirmImportForm()
     staged = session.pop(SESSION_KEY, None) or {}
     if confirm.validate_on_submit():
@@ -269,7 +269,7 @@ def upload_too_large(error: RequestEntityTooLarge) -> tuple[str, int] | Response
     """A file far over the limit is refused by the server before any view runs; say so plainly."""
     semester_id = (request.view_args or {}).get("semester_id")
     if request.endpoint == "coordinator.import_applicants_page" and semester_id is not None:
-        semester = get_semester_or_404(semester_id)
+        semester = db.get_or_404(Semester, semester_id)
         limit = current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024)
         return _page(
             semester,

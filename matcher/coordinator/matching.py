@@ -5,28 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from matcher.coordinator.forms import ConfirmForm
+from matcher.coordinator.matching_forms import (
+    ActionForm,
+    ConfirmPairsForm,
+    ExcludeForm,
+    ManualPairForm,
+    PairActionForm,
+    RunForm,
+)
 from matcher.database import reads_first
 from matcher.extensions import db
 from matcher.matching.people import Weights
-from matcher.models import (
-    Applicant,
-    ApplicantStatus,
-    Match,
-    MatchRun,
-    Semester,
-)
+from matcher.models import Match, Semester
 from matcher.security.redirects import safe_next
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
 from matcher.services.pairs.actions import (
-    ACTIVE,
     confirm_all,
     confirm_pairs,
     end_pair,
@@ -34,39 +33,25 @@ from matcher.services.pairs.actions import (
     find_person,
     get_pair,
     lock_pair,
-    pair_choice,
     pair_manually,
     remove_exclusion,
     unlock_pair,
 )
 from matcher.services.pairs.exclusions import excluded_pairs
 from matcher.services.pairs.matching import (
-    WEIGHT_NAMES,
     alternatives_for,
     explain_for,
     run_matching,
     tutor_pair_counts,
     unmatched_preview,
-    weights_from,
 )
+from matcher.services.pairs.pages import active_pairs, approved_tutors, current_pair, last_run
 
 blueprint = Blueprint("matching", __name__)
 
 
-def _semester(semester_id: int) -> Semester:
-    semester = db.session.get(Semester, semester_id)
-    if semester is None:
-        abort(404)
-    return semester
-
-
 def _actor() -> str:
     return user_actor(current_user.id)
-
-
-def _check_csrf() -> None:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
 
 
 def _commit(change: Callable[[], str]) -> bool:
@@ -82,70 +67,27 @@ def _commit(change: Callable[[], str]) -> bool:
     return True
 
 
-def _back(semester_id: int) -> Response:
-    target = safe_next(request.form.get("back"), "")  # no host, no control characters
+def _back(semester_id: int, form: ActionForm) -> Response:
+    target = safe_next(form.back.data, "")  # no host, no control characters
     if target.startswith("/dashboard/") and "//" not in target:
         return redirect(target)
     return redirect(url_for(".index", semester_id=semester_id))
 
 
-def _parameters() -> tuple[Weights, int | None, dict[str, str]]:
-    weights, minutes, values, errors = _read_parameters()
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise DomainError(message, field=field)
-    return weights, minutes, values
-
-
-def _read_parameters() -> tuple[Weights, int | None, dict[str, str], dict[str, str]]:
-    """The run form's values as typed, and every problem with them by field (all at once)."""
-    raw = {name: request.form.get(name, "").strip() for name in WEIGHT_NAMES}
-    given = {k: v for k, v in raw.items() if v}
-    minutes_text = request.form.get("session_minutes", "").strip()
-    values = {**raw, "session_minutes": minutes_text}
-    errors: dict[str, str] = {}
-    minutes = None
-    if minutes_text and not minutes_text.isdecimal():
-        errors["session_minutes"] = "Session length is a whole number of minutes."
-    elif minutes_text:
-        minutes = int(minutes_text)
-    for name, value in given.items():
-        try:
-            weights_from({name: value})
-        except DomainError as error:
-            errors[name] = error.message
-    weights = Weights() if errors else weights_from(given)
-    return weights, minutes, values, errors
-
-
-def _pairs(semester: Semester) -> list[Match]:
-    return list(
-        db.session.scalars(
-            select(Match)
-            .options(joinedload(Match.student), joinedload(Match.tutor))
-            .where(Match.semester_id == semester.id, Match.status.in_(ACTIVE))
-            .order_by(Match.status, Match.score.desc(), Match.id)
-        )
-    )
-
-
 @blueprint.get("/semesters/<int:semester_id>/matching")
 def index(semester_id: int) -> str:
-    return _index_page(_semester(semester_id))
+    return _index_page(db.get_or_404(Semester, semester_id))
 
 
 def _index_page(
     semester: Semester, values: dict[str, str] | None = None, errors: dict[str, str] | None = None
 ) -> str:
     """The matching page; after a refused run form, with what was typed and each problem."""
-    last_run = db.session.scalars(
-        select(MatchRun).where(MatchRun.semester_id == semester.id).order_by(MatchRun.id.desc())
-    ).first()
     return render_template(
         "coordinator/matching.html",
         semester=semester,
-        pairs=_pairs(semester),
-        last_run=last_run,
+        pairs=active_pairs(semester),
+        last_run=last_run(semester),
         defaults=asdict(Weights()),
         values=values or {},
         errors=errors or {},
@@ -158,14 +100,18 @@ def _index_page(
 @reads_first  # writes nothing: the engine solves without the write lock
 def preview(semester_id: int) -> str | Response | tuple[str, int]:
     """Run the engine without saving, and show what would change."""
-    semester = _semester(semester_id)
-    _check_csrf()
-    weights, minutes, values, errors = _read_parameters()
+    semester = db.get_or_404(Semester, semester_id)
+    form = RunForm()
+    values, errors = form.values(), form.problems()
     if errors:
         return _index_page(semester, values, errors), 400
     try:
         outcome = run_matching(
-            semester, actor=_actor(), session_minutes=minutes, weights=weights, save=False
+            semester,
+            actor=_actor(),
+            session_minutes=form.minutes(),
+            weights=form.weights(),
+            save=False,
         )
     except DomainError as error:
         if error.field in values:  # e.g. a session length the engine cannot use
@@ -185,17 +131,18 @@ def preview(semester_id: int) -> str | Response | tuple[str, int]:
 @blueprint.post("/semesters/<int:semester_id>/matching/run")
 @reads_first  # the engine solves before the write lock is taken (matcher/database.py)
 def save_run(semester_id: int) -> Response:
-    semester = _semester(semester_id)
-    _check_csrf()
+    semester = db.get_or_404(Semester, semester_id)
+    form = RunForm()
 
     def change() -> str:
-        weights, minutes, _values = _parameters()
+        for field, message in form.problems().items():
+            raise DomainError(message, field=field)
         outcome = run_matching(
             semester,
             actor=_actor(),
             user_id=current_user.id,
-            session_minutes=minutes,
-            weights=weights,
+            session_minutes=form.minutes(),
+            weights=form.weights(),
         )
         stats = outcome.plan.statistics
         return f"Saved run: {stats.matched} of {stats.students} students matched."
@@ -207,7 +154,7 @@ def save_run(semester_id: int) -> Response:
 @blueprint.get("/semesters/<int:semester_id>/matching/unmatched")
 def unmatched(semester_id: int) -> str | Response:
     """Who a run would leave without a partner, with the engine's reason and what would help."""
-    semester = _semester(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     try:
         outcome = unmatched_preview(semester)
     except DomainError as error:
@@ -224,10 +171,10 @@ def unmatched(semester_id: int) -> str | Response:
 @blueprint.get("/semesters/<int:semester_id>/matching/students/<public_id>")
 def student(semester_id: int, public_id: str) -> str:
     """A student's best alternatives, and "why not?" for any tutor a coordinator names."""
-    semester = _semester(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     person = find_person(semester, public_id, "student")
     alternatives = alternatives_for(semester, person) if person.status == "approved" else []
-    tutors = _tutors(semester)
+    tutors = approved_tutors(semester)
     explanation = None
     asked = request.args.get("tutor", "").strip()
     if asked:
@@ -235,14 +182,11 @@ def student(semester_id: int, public_id: str) -> str:
             explanation = explain_for(semester, person, find_person(semester, asked, "tutor"))
         except DomainError as error:
             flash(error.message, "error")
-    current = db.session.scalars(
-        select(Match).where(Match.student_id == person.id, Match.status.in_(ACTIVE))
-    ).first()
     return render_template(
         "coordinator/student_options.html",
         semester=semester,
         student=person,
-        current=current,
+        current=current_pair(person),
         alternatives=alternatives,
         tutors=tutors,
         taken=tutor_pair_counts(semester),
@@ -252,55 +196,37 @@ def student(semester_id: int, public_id: str) -> str:
     )
 
 
-def _tutors(semester: Semester) -> dict[str, Applicant]:
-    """Approved tutors by name; sorted in Python because names are encrypted in the database."""
-    tutors = db.session.scalars(
-        select(Applicant).where(
-            Applicant.semester_id == semester.id,
-            Applicant.role == "tutor",
-            Applicant.status == ApplicantStatus.APPROVED.value,
-        )
-    ).all()
-    return {t.public_id: t for t in sorted(tutors, key=lambda t: (t.display_name.casefold(), t.id))}
-
-
-def _version() -> int | None:
-    text = request.form.get("version", "")
-    return int(text) if text.isdecimal() and len(text) < 10 else None
-
-
-def _pair_action(pair_id: str, act: Callable[[Match], str]) -> Response:
+def _pair_action(pair_id: str, act: Callable[[Match, PairActionForm], str]) -> Response:
     """Run one pair action; a race or a rule becomes a message, the page reloads either way."""
-    _check_csrf()
+    form = PairActionForm()
     match = get_pair(pair_id)
     semester_id = match.semester_id
-    _commit(lambda: act(match))
-    return _back(semester_id)
+    _commit(lambda: act(match, form))
+    return _back(semester_id, form)
 
 
 @blueprint.post("/pairs/<pair_id>/lock")
 def lock(pair_id: str) -> Response:
-    return _pair_action(
-        pair_id,
-        lambda m: (
-            f"Locked {lock_pair(m.public_id, _version(), actor=_actor()).public_id}: "
-            "every later run keeps it."
-        ),
-    )
+    def act(match: Match, form: PairActionForm) -> str:
+        locked = lock_pair(match.public_id, form.version.data, actor=_actor())
+        return f"Locked {locked.public_id}: every later run keeps it."
+
+    return _pair_action(pair_id, act)
 
 
 @blueprint.post("/pairs/<pair_id>/unlock")
 def unlock(pair_id: str) -> Response:
-    return _pair_action(
-        pair_id,
-        lambda m: f"Unlocked {unlock_pair(m.public_id, _version(), actor=_actor()).public_id}.",
-    )
+    def act(match: Match, form: PairActionForm) -> str:
+        unlocked = unlock_pair(match.public_id, form.version.data, actor=_actor())
+        return f"Unlocked {unlocked.public_id}."
+
+    return _pair_action(pair_id, act)
 
 
 @blueprint.post("/pairs/<pair_id>/end")
 def end(pair_id: str) -> Response:
-    def act(match: Match) -> str:
-        end_pair(match.public_id, _version(), request.form.get("reason", ""), actor=_actor())
+    def act(match: Match, form: PairActionForm) -> str:
+        end_pair(match.public_id, form.version.data, form.reason.data, actor=_actor())
         return (
             f"Ended {match.public_id}. Both people are free: re-run matching to find them new "
             "partners (locked and confirmed pairs stay)."
@@ -311,15 +237,15 @@ def end(pair_id: str) -> Response:
 
 @blueprint.post("/pairs/<pair_id>/exclude")
 def exclude(pair_id: str) -> Response:
-    def act(match: Match) -> str:
+    def act(match: Match, form: PairActionForm) -> str:
         exclude_pair(
             match.student.semester,
             match.student,
             match.tutor,
-            request.form.get("reason", ""),
+            form.reason.data,
             actor=_actor(),
             user_id=current_user.id,
-            pair_version=_version(),
+            pair_version=form.version.data,
         )
         return f"Excluded {match.student.public_id} with {match.tutor.public_id}: never proposed again."
 
@@ -328,31 +254,30 @@ def exclude(pair_id: str) -> Response:
 
 @blueprint.post("/semesters/<int:semester_id>/matching/exclude")
 def exclude_people(semester_id: int) -> Response:
-    semester = _semester(semester_id)
-    _check_csrf()
+    semester = db.get_or_404(Semester, semester_id)
+    form = ExcludeForm()
 
     def change() -> str:
-        student = find_person(semester, request.form.get("student", ""), "student")
-        tutor = find_person(semester, request.form.get("tutor", ""), "tutor")
+        student = find_person(semester, form.student.data, "student")
+        tutor = find_person(semester, form.tutor.data, "tutor")
         exclude_pair(
             semester,
             student,
             tutor,
-            request.form.get("reason", ""),
+            form.reason.data,
             actor=_actor(),
             user_id=current_user.id,
         )
         return f"Excluded {student.public_id} with {tutor.public_id}."
 
     _commit(change)
-    return _back(semester.id)
+    return _back(semester.id, form)
 
 
 @blueprint.post("/semesters/<int:semester_id>/matching/exclusions/<int:exclusion_id>/remove")
 def remove_excluded(semester_id: int, exclusion_id: int) -> Response:
     """Lift an exclusion; a stale page (already removed, say) gets "changed meanwhile"."""
-    semester = _semester(semester_id)
-    _check_csrf()
+    semester = db.get_or_404(Semester, semester_id)
 
     def change() -> str:
         student, tutor = remove_exclusion(exclusion_id, actor=_actor(), semester=semester)
@@ -367,27 +292,27 @@ def remove_excluded(semester_id: int, exclusion_id: int) -> Response:
 
 @blueprint.post("/semesters/<int:semester_id>/matching/manual")
 def manual(semester_id: int) -> Response:
-    semester = _semester(semester_id)
-    _check_csrf()
+    semester = db.get_or_404(Semester, semester_id)
+    form = ManualPairForm()
 
     def change() -> str:
-        student = find_person(semester, request.form.get("student", ""), "student")
-        tutor = find_person(semester, request.form.get("tutor", ""), "tutor")
+        student = find_person(semester, form.student.data, "student")
+        tutor = find_person(semester, form.tutor.data, "tutor")
         match = pair_manually(
             semester,
             student,
             tutor,
             actor=_actor(),
-            override=request.form.get("override") == "yes",
-            note=request.form.get("note"),
+            override=form.overrides(),
+            note=form.note.data,
         )
         return f"Paired {student.public_id} with {tutor.public_id} as {match.public_id} (locked)."
 
-    if _commit(change) or request.form.get("back"):
-        return _back(semester.id)
+    if _commit(change) or form.back.data:
+        return _back(semester.id, form)
     # Refused from the matching page's own form: back to it with the two ids still filled in
     # (pseudonymous ids only; the note may name someone, so it stays out of the URL).
-    student, tutor = (request.form.get(k, "").strip()[:20] for k in ("student", "tutor"))
+    student, tutor = (field.data.strip()[:20] for field in (form.student, form.tutor))
     back = url_for(".index", semester_id=semester.id, student=student, tutor=tutor)
     return redirect(back + "#pair-by-hand")
 
@@ -395,16 +320,15 @@ def manual(semester_id: int) -> Response:
 @blueprint.post("/semesters/<int:semester_id>/matching/confirm")
 def confirm(semester_id: int) -> Response:
     """Confirm the ticked pairs (each value is "<pair id>:<version seen>"), or all of them."""
-    semester = _semester(semester_id)
-    _check_csrf()
+    semester = db.get_or_404(Semester, semester_id)
+    form = ConfirmPairsForm()
 
     def change() -> str:
-        if request.form.get("all") == "yes":
+        if form.everything():
             count = confirm_all(semester, actor=_actor(), user_id=current_user.id)
         else:
-            chosen = [pair_choice(value) for value in request.form.getlist("selected")]
-            count = confirm_pairs(chosen, actor=_actor(), user_id=current_user.id)
+            count = confirm_pairs(form.chosen(), actor=_actor(), user_id=current_user.id)
         return f"Confirmed {count} pair(s). Applicants see their partner on their private page."
 
     _commit(change)
-    return _back(semester.id)
+    return _back(semester.id, form)

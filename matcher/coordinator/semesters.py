@@ -6,7 +6,7 @@ import shlex
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import Field
@@ -27,13 +27,6 @@ from matcher.services.semesters.lifecycle import CarryOver, start_next_semester
 blueprint = Blueprint("semesters", __name__)
 
 
-def _semester(semester_id: int) -> Semester:
-    semester = db.session.get(Semester, semester_id)
-    if semester is None:
-        abort(404)
-    return semester
-
-
 def _place_error(error: DomainError, fields: dict[str, Field], form_errors: list[str]) -> None:
     """A service's error goes next to the field it names, or above the form when it names none."""
     field = fields.get(error.field or "")
@@ -47,7 +40,7 @@ def _place_error(error: DomainError, fields: dict[str, Field], form_errors: list
 def roster(semester_id: int) -> str | Response | tuple[str, int]:
     """POST, not GET: the reason and the export itself need the CSRF token, and a link must not
     trigger an audited export by being prefetched or clicked by mistake."""
-    semester = _semester(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     form = RosterDownloadForm()
     errors: list[str] = []
     if form.validate_on_submit():
@@ -68,7 +61,7 @@ def roster(semester_id: int) -> str | Response | tuple[str, int]:
 
 @blueprint.route("/semesters/<int:semester_id>/start-next", methods=["GET", "POST"])
 def start_next(semester_id: int) -> str | Response | tuple[str, int]:
-    previous = _semester(semester_id)
+    previous = db.get_or_404(Semester, semester_id)
     form = StartNextForm(session_minutes=previous.session_minutes)
     errors: list[str] = []
     start, end = form.start.data, form.end.data  # None only if not given: validation fails

@@ -75,13 +75,6 @@ def changed_meanwhile(error: Exception) -> tuple[str, int]:
     return render_template("coordinator/changed.html"), 409
 
 
-def get_semester_or_404(semester_id: int) -> Semester:
-    semester = db.session.get(Semester, semester_id)
-    if semester is None:
-        abort(404)
-    return semester
-
-
 @blueprint.get("/")
 def overview() -> str | Response:
     """The newest semester that is not closed, or the list when there is none."""
@@ -96,7 +89,7 @@ def overview() -> str | Response:
 
 @blueprint.get("/semesters/<int:semester_id>")
 def semester(semester_id: int) -> str:
-    semester = get_semester_or_404(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     feasible = feasible_partner_counts(semester)
     return render_template(
         "coordinator/overview.html",
@@ -131,7 +124,7 @@ def _next_statuses(semester: Semester) -> list[str]:
 @blueprint.route("/semesters/<int:semester_id>/status", methods=["GET", "POST"])
 def change_status(semester_id: int) -> str | Response:
     """A confirmation page first: moving a semester forward cannot be undone."""
-    semester = get_semester_or_404(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     target = request.values.get("to", "")
     if target not in _next_statuses(semester):
         flash("That status change is not possible from here.", "error")
