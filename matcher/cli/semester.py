@@ -23,14 +23,19 @@ from matcher.services.semesters.stages import (
 )
 
 semester_cli = AppGroup("semester", help="Create semesters and move them forward.")
+# The dates every new semester is given, by `create` and `start-next` alike.
+starts_on = click.option(
+    "--start", required=True, callback=iso_date, help="First day (Seoul date), YYYY-MM-DD."
+)
+ends_on = click.option(
+    "--end", required=True, callback=iso_date, help="Last day (Seoul date), YYYY-MM-DD."
+)
 
 
 @semester_cli.command("create")
 @click.argument("name")
-@click.option(
-    "--start", required=True, callback=iso_date, help="First day (Seoul date), YYYY-MM-DD."
-)
-@click.option("--end", required=True, callback=iso_date, help="Last day (Seoul date), YYYY-MM-DD.")
+@starts_on
+@ends_on
 @click.option(
     "--session-minutes",
     type=click.IntRange(MIN_SESSION_MINUTES, MAX_SESSION_MINUTES),
@@ -95,10 +100,8 @@ def close(name: str) -> None:
 @semester_cli.command("start-next")
 @click.argument("name")
 @click.option("--from", "previous", required=True, help="Last semester's name.")
-@click.option(
-    "--start", required=True, callback=iso_date, help="First day (Seoul date), YYYY-MM-DD."
-)
-@click.option("--end", required=True, callback=iso_date, help="Last day (Seoul date), YYYY-MM-DD.")
+@starts_on
+@ends_on
 @click.option(
     "--session-minutes",
     type=click.IntRange(MIN_SESSION_MINUTES, MAX_SESSION_MINUTES),

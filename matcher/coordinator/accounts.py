@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matcher.coordinator.changes import commit_or_flash
 from matcher.coordinator.forms import ConfirmForm, CreateAccountForm
 from matcher.extensions import db
 from matcher.services.accounts.coordinators import (
@@ -75,25 +76,16 @@ def reactivate(user_id: int) -> Response:
 
 
 def _set_active(user_id: int, active: bool) -> Response:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
+    def change() -> str:
         set_active(get_user(user_id), active, by=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(
-            "Account reactivated." if active else "Account deactivated; its sessions ended.", "info"
-        )
+        return "Account reactivated." if active else "Account deactivated; its sessions ended."
+
+    commit_or_flash(change)
     return redirect(url_for(".index"))
 
 
 @blueprint.post("/<int:user_id>/reset")
 def reset(user_id: int) -> str:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     user = get_user(user_id)
     password = reset_password(user, by=current_user)
     db.session.commit()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
+from matcher.coordinator.changes import commit_or_flash
 from matcher.coordinator.forms import ApplicantEditForm, ConfirmForm
 from matcher.domain import GOALS, LEVELS
 from matcher.domain.windows import parse_windows
@@ -87,24 +88,18 @@ def index(semester_id: int) -> str:
 @blueprint.post("/semesters/<int:semester_id>/applicants/approve")
 def approve_selected(semester_id: int) -> Response:
     semester = db.get_or_404(Semester, semester_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
+
+    def change() -> str:
         count = bulk_approve(semester, request.form.getlist("selected"), actor=_actor())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Approved {count} applicant(s).", "info")
+        return f"Approved {count} applicant(s)."
+
+    commit_or_flash(change)
     return redirect(safe_next(request.form.get("back"), url_for(".index", semester_id=semester.id)))
 
 
 @blueprint.post("/semesters/<int:semester_id>/flags/<pair_id>/seen")
 def flag_seen(semester_id: int, pair_id: str) -> Response:
     db.get_or_404(Semester, semester_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     acknowledge_flag(pair_id, actor=_actor())
     db.session.commit()
     return redirect(request.referrer or url_for(".index", semester_id=semester_id))
@@ -156,8 +151,6 @@ PAIR_ENDING_STATUSES = {"waitlisted": "waitlist", "withdrawn": "withdraw"}
 @blueprint.post("/applicants/<public_id>/status")
 def change_status(public_id: str) -> Response:
     applicant = get_applicant(public_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     status = request.form.get("status", "")
     pairs = active_pairs_of(applicant.id) if status in PAIR_ENDING_STATUSES else []
     if pairs and request.form.get("end_pairs") != "yes":
@@ -168,15 +161,13 @@ def change_status(public_id: str) -> Response:
             "error",
         )
         return redirect(url_for(".detail", public_id=applicant.public_id))
-    try:
+
+    def change() -> str:
         ended = set_status(applicant, status, actor=_actor())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         note = f" {ended} pair(s) ended; their partners are free again." if ended else ""
-        flash(f"{applicant.public_id} is now {applicant.status}.{note}", "info")
+        return f"{applicant.public_id} is now {applicant.status}.{note}"
+
+    commit_or_flash(change)
     return redirect(url_for(".detail", public_id=applicant.public_id))
 
 
@@ -222,8 +213,6 @@ def edit(public_id: str) -> str | Response:
 @blueprint.post("/applicants/<public_id>/link")
 def new_link(public_id: str) -> str | Response:
     applicant = get_applicant(public_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     try:
         token = new_private_link(applicant, actor=_actor())
     except DomainError as error:

@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matcher.coordinator.changes import commit_or_flash
 from matcher.coordinator.forms import ConfirmForm
 from matcher.coordinator.matching_forms import (
     ActionForm,
@@ -52,19 +53,6 @@ blueprint = Blueprint("matching", __name__)
 
 def _actor() -> str:
     return user_actor(current_user.id)
-
-
-def _commit(change: Callable[[], str]) -> bool:
-    """Make one change: commit it and flash its message, or roll back and flash the rule it broke."""
-    try:
-        message = change()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-    db.session.commit()
-    flash(message, "info")
-    return True
 
 
 def _back(semester_id: int, form: ActionForm) -> Response:
@@ -147,7 +135,7 @@ def save_run(semester_id: int) -> Response:
         stats = outcome.plan.statistics
         return f"Saved run: {stats.matched} of {stats.students} students matched."
 
-    _commit(change)
+    commit_or_flash(change)
     return redirect(url_for(".index", semester_id=semester.id))
 
 
@@ -201,7 +189,7 @@ def _pair_action(pair_id: str, act: Callable[[Match, PairActionForm], str]) -> R
     form = PairActionForm()
     match = get_pair(pair_id)
     semester_id = match.semester_id
-    _commit(lambda: act(match, form))
+    commit_or_flash(lambda: act(match, form))
     return _back(semester_id, form)
 
 
@@ -270,7 +258,7 @@ def exclude_people(semester_id: int) -> Response:
         )
         return f"Excluded {student.public_id} with {tutor.public_id}."
 
-    _commit(change)
+    commit_or_flash(change)
     return _back(semester.id, form)
 
 
@@ -286,7 +274,7 @@ def remove_excluded(semester_id: int, exclusion_id: int) -> Response:
             "the next matching run may propose them again."
         )
 
-    _commit(change)
+    commit_or_flash(change)
     return redirect(url_for(".index", semester_id=semester.id))
 
 
@@ -308,7 +296,7 @@ def manual(semester_id: int) -> Response:
         )
         return f"Paired {student.public_id} with {tutor.public_id} as {match.public_id} (locked)."
 
-    if _commit(change) or form.back.data:
+    if commit_or_flash(change) or form.back.data:
         return _back(semester.id, form)
     # Refused from the matching page's own form: back to it with the two ids still filled in
     # (pseudonymous ids only; the note may name someone, so it stays out of the URL).
@@ -330,5 +318,5 @@ def confirm(semester_id: int) -> Response:
             count = confirm_pairs(form.chosen(), actor=_actor(), user_id=current_user.id)
         return f"Confirmed {count} pair(s). Applicants see their partner on their private page."
 
-    _commit(change)
+    commit_or_flash(change)
     return _back(semester.id, form)

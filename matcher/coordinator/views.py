@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from matcher.coordinator import accounts, applicants, audit, matching, semesters, sessions
+from matcher.coordinator.changes import commit_or_flash
 from matcher.coordinator.forms import ConfirmForm
 from matcher.coordinator.semesters import retention_reminders
 from matcher.extensions import db, login_manager
@@ -17,7 +18,7 @@ from matcher.services.applicants.listing import FEW_OPTIONS
 from matcher.services.applicants.review import applicant_flags
 from matcher.services.audit import user_actor
 from matcher.services.constraints import RACE_CONSTRAINTS, constraint_name
-from matcher.services.errors import DomainError, NotFound
+from matcher.services.errors import NotFound
 from matcher.services.pairs.matching import feasible_partner_counts
 from matcher.services.semesters.overview import few_option_students, heat_map, semester_counts
 from matcher.services.semesters.stages import list_semesters, move_semester
@@ -131,14 +132,12 @@ def change_status(semester_id: int) -> str | Response:
         return redirect(url_for(".semester", semester_id=semester.id))
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
+
+        def change() -> str:
             move_semester(semester, target, actor=user_actor(current_user.id))
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{semester.name} is now in {target}.", "info")
+            return f"{semester.name} is now in {target}."
+
+        commit_or_flash(change)
         return redirect(url_for(".semester", semester_id=semester.id))
     return render_template(
         "coordinator/semester_status.html",

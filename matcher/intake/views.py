@@ -68,8 +68,6 @@ def _rate_limit() -> str:
     return current_app.config["INTAKE_RATE_LIMIT"]
 
 
-
-
 @blueprint.app_context_processor
 def language_links() -> dict[str, object]:
     def lang_url(code: str) -> str:
