@@ -20,7 +20,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
     TooManyRequests,
 )
-from werkzeug.wrappers import Response
+from werkzeug.sansio.response import Response
 
 from matcher.security.headers import request_id
 
