@@ -23,6 +23,16 @@ def _stripped(value: str | None) -> str:
     return (value or "").strip()
 
 
+class TextField(StringField):
+    """The text as sent, or "" when the field was not sent at all: never None."""
+
+    data: str
+
+    def __init__(self, label: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("default", "")
+        super().__init__(label, **kwargs)
+
+
 class VersionField(Field):
     """The pair's version as the page showed it; anything but a short number reads as unknown."""
 
@@ -59,7 +69,7 @@ def _weight(_form: Form, field: Field) -> None:
 class RunForm(ActionForm):
     """A run's session length and weights, as typed (blank means the semester's or default)."""
 
-    session_minutes = StringField(filters=[_stripped], validators=[_whole_minutes])
+    session_minutes = TextField(filters=[_stripped], validators=[_whole_minutes])
 
     def values(self) -> dict[str, str]:
         """What was typed, to show again or to carry from the preview to the saved run."""
@@ -82,29 +92,29 @@ class RunForm(ActionForm):
 
 
 for _name in WEIGHT_NAMES:
-    setattr(RunForm, _name, StringField(filters=[_stripped], validators=[_weight]))
+    setattr(RunForm, _name, TextField(filters=[_stripped], validators=[_weight]))
 
 
 class PairActionForm(ActionForm):
     """Lock, unlock, end or exclude one pair, as of the version the page showed."""
 
     version = VersionField()
-    reason = StringField(default="")
+    reason = TextField()
 
 
 class ExcludeForm(ActionForm):
     """Never propose this student with this tutor (ids as typed; the service finds them)."""
 
-    student = StringField(default="")
-    tutor = StringField(default="")
-    reason = StringField(default="")
+    student = TextField()
+    tutor = TextField()
+    reason = TextField()
 
 
 class ManualPairForm(ActionForm):
     """Pair two people by hand; ``override`` is exactly "yes" to pass the hard rules."""
 
-    student = StringField(default="")
-    tutor = StringField(default="")
+    student = TextField()
+    tutor = TextField()
     override = StringField()
     note = StringField()
 
