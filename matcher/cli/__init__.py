@@ -56,6 +56,15 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+# The applicants file's row cap, for every command that reads one (import, match preview).
+max_rows_option = click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse a file with more applicant rows than this [default: IMPORT_MAX_ROWS, 20,000].",
+)
+
+
 def iso_date(_ctx: Any, _param: click.Parameter, value: str | None) -> date | None:
     """Click callback: YYYY-MM-DD or a clear message naming the option."""
     if value is None:

@@ -21,7 +21,7 @@ from matcher.applicant_file import (
     read_applicant_path,
 )
 from matcher.applicant_file import write_rejected as write_rejected_rows
-from matcher.cli import one_transaction
+from matcher.cli import max_rows_option, one_transaction
 from matcher.database import read_first
 from matcher.extensions import db
 from matcher.services.audit import CLI_ACTOR
@@ -76,12 +76,7 @@ def default_rejected_path(file: Path) -> Path:
     help="Write the rows with problems, each with its reasons, here; with --skip-invalid "
     "they are always written [default: FILE's name + .rejected.csv].",
 )
-@click.option(
-    "--max-rows",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Refuse a file with more applicant rows than this [default: IMPORT_MAX_ROWS, 20,000].",
-)
+@max_rows_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(
     semester_name: str,

@@ -25,7 +25,7 @@ from matcher.applicant_file import (
     read_applicant_path,
     to_people,
 )
-from matcher.cli import iso_date
+from matcher.cli import iso_date, max_rows_option
 from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from matcher.exports import write_csv
 from matcher.matching import MatchingProblem, Plan, Unmatched, propose_matches
@@ -79,12 +79,7 @@ EXTRA_COLUMNS = ("student_id", "tutor_id", "shared_goals", "breakdown")
     help="Write the pairs CSV here (the summary then goes to the terminal). "
     "Without it the CSV goes to standard output and the summary to standard error.",
 )
-@click.option(
-    "--max-rows",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Refuse a file with more applicant rows than this [default: IMPORT_MAX_ROWS, 20,000].",
-)
+@max_rows_option
 def preview(
     file: Path,
     start: date,
