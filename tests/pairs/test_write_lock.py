@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from conftest import DEFAULT_TEST_PASSWORD
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -124,3 +125,30 @@ def test_public_pages_answer_while_an_upload_is_parsed_and_imported(
     assert "2 new applicants added" in str(answers["done"])
     db.session.rollback()  # read what the requests wrote
     assert db.session.scalar(select(func.count()).select_from(Applicant)) == 2
+
+
+def test_sign_in_and_public_pages_answer_while_match_propose_solves_on_the_command_line(
+    app, runner, make_semester, make_student, make_tutor, make_user, monkeypatch
+) -> None:
+    """Reading never waits; a write (signing in records it) waits only for the brief store."""
+    semester = make_semester(name="Autumn 2027")
+    make_student(semester), make_tutor(semester)
+    user = make_user()
+    credentials = {"email": user.email, "password": DEFAULT_TEST_PASSWORD}
+    db.session.commit()
+    started = _slowed(monkeypatch, matching_service, "propose_matches")
+    outcome = []
+    work = threading.Thread(
+        target=lambda: outcome.append(
+            runner.invoke(args=["match", "propose", "--semester", "Autumn 2027"])
+        )
+    )
+    work.start()
+    assert started.wait(timeout=30)
+    signed_in = app.test_client().post("/login", data=credentials)
+    answers = _public_pages_while(app, started, work)
+    work.join()
+    assert signed_in.status_code == 302, signed_in.text
+    assert answers and all(status == 200 for _path, status in answers), answers
+    assert outcome[0].exit_code == 0, outcome[0].output
+    assert "Matched 1 of 1 students" in outcome[0].output
