@@ -9,7 +9,16 @@ from zoneinfo import ZoneInfo
 
 from faker import Faker
 
-from matcher.domain import GENDERS, GOALS, KOREAN_ABILITIES, LEVELS, ApplicantDraft, Language, Role
+from matcher.domain import (
+    GENDERS,
+    GOALS,
+    KOREAN_ABILITIES,
+    LEVELS,
+    ApplicantDraft,
+    ApplicantStatus,
+    Language,
+    Role,
+)
 from matcher.domain.windows import MINUTES_PER_WEEK, WeeklyWindow, merge_windows
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -38,7 +47,7 @@ TUTOR_LOCALES = ("en_US", "en_GB", "en_AU", "de_DE", "fr_FR", "en_CA", "ja_JP")
 class DemoApplicant(ApplicantDraft):
     """A made-up applicant with the status the demo gives them."""
 
-    status: str
+    status: ApplicantStatus
 
 
 def _window(day: int, start_minute: int, minutes: int) -> WeeklyWindow:
@@ -106,7 +115,10 @@ def demo_applicants(
                 capacity=1,
                 continue_with=None,
                 language=Language.KO,
-                status=rng.choices(("approved", "pending", "waitlisted"), (88, 9, 3))[0],
+                status=rng.choices(
+                    (ApplicantStatus.APPROVED, ApplicantStatus.PENDING, ApplicantStatus.WAITLISTED),
+                    (88, 9, 3),
+                )[0],
             )
         )
     zones, weights = zip(*TUTOR_ZONES, strict=True)
@@ -130,7 +142,7 @@ def demo_applicants(
                 capacity=rng.choices((1, 2, 3), (80, 15, 5))[0],
                 continue_with=None,
                 language=Language.EN,
-                status=rng.choices(("approved", "pending"), (92, 8))[0],
+                status=rng.choices((ApplicantStatus.APPROVED, ApplicantStatus.PENDING), (92, 8))[0],
             )
         )
     # A few returning pairs who asked to continue together.

@@ -23,6 +23,7 @@ from matcher.applicant_file import (
 from matcher.applicant_file import write_rejected as write_rejected_rows
 from matcher.cli import max_rows_option, one_transaction
 from matcher.database import read_first
+from matcher.domain import ApplicantStatus
 from matcher.extensions import db
 from matcher.services.audit import CLI_ACTOR
 from matcher.services.errors import DomainError
@@ -59,8 +60,9 @@ def default_rejected_path(file: Path) -> Path:
 )
 @click.option(
     "--status",
-    type=click.Choice(IMPORT_STATUSES),
-    default="approved",
+    # Texts, not members: click matches enum members by their NAME ("APPROVED").
+    type=click.Choice([status.value for status in IMPORT_STATUSES]),
+    default=ApplicantStatus.APPROVED.value,
     show_default=True,
     help="Status of new applicants (a screened list is approved).",
 )

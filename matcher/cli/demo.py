@@ -49,7 +49,7 @@ def demo_command(students: int, tutors: int) -> None:
                 semester,
                 person,
                 status=person.status,
-                consent_source=ConsentSource.IMPORT.value,
+                consent_source=ConsentSource.IMPORT,
                 notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
                 imported_by_id=user.id,
             )

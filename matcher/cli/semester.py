@@ -9,9 +9,9 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from matcher.cli import iso_date, one_transaction
-from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
+from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES, SEMESTER_STATUSES
 from matcher.extensions import db
-from matcher.models import Applicant, SemesterStatus
+from matcher.models import Applicant
 from matcher.services.audit import CLI_ACTOR
 from matcher.services.privacy.purge import retention_months
 from matcher.services.semesters.lifecycle import close_semester, start_next_semester
@@ -55,7 +55,7 @@ def create(name: str, start: date, end: date, session_minutes: int) -> None:
 
 @semester_cli.command("status")
 @click.argument("name")
-@click.argument("status", type=click.Choice([s.value for s in SemesterStatus]))
+@click.argument("status", type=click.Choice(SEMESTER_STATUSES))
 def status(name: str, status: str) -> None:
     """Move semester NAME forward to STATUS (intake → matching → active → closed)."""
     with one_transaction():

@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response
 
 from matcher.coordinator.changes import commit_or_flash
 from matcher.coordinator.forms import ApplicantEditForm, ConfirmForm
-from matcher.domain import GOALS, LEVELS
+from matcher.domain import GOALS, LEVELS, ApplicantStatus
 from matcher.domain.windows import parse_windows
 from matcher.extensions import db
 from matcher.matching.periods import format_periods, windows_by_period
-from matcher.models import Applicant, ApplicantStatus, Match, Semester
+from matcher.models import Applicant, Match, Semester
 from matcher.security.redirects import safe_next
 from matcher.services.applicants.listing import (
     FEW_OPTIONS,
@@ -41,7 +41,11 @@ from matcher.services.pairs.records import active_pairs_of
 
 blueprint = Blueprint("applicants", __name__)
 
-STATUS_WORDS = {"approved": "Approved", "waitlisted": "Waitlisted", "withdrawn": "Withdrawn"}
+STATUS_WORDS: dict[str, str] = {
+    ApplicantStatus.APPROVED: "Approved",
+    ApplicantStatus.WAITLISTED: "Waitlisted",
+    ApplicantStatus.WITHDRAWN: "Withdrawn",
+}
 
 
 def _actor() -> str:
@@ -145,7 +149,10 @@ def detail(public_id: str) -> str:
 
 
 # Status changes that end the person's active pairs: the page asks for a tick first.
-PAIR_ENDING_STATUSES = {"waitlisted": "waitlist", "withdrawn": "withdraw"}
+PAIR_ENDING_STATUSES: dict[str, str] = {
+    ApplicantStatus.WAITLISTED: "waitlist",
+    ApplicantStatus.WITHDRAWN: "withdraw",
+}
 
 
 @blueprint.post("/applicants/<public_id>/status")

@@ -24,7 +24,7 @@ from matcher.applicant_file import (
 from matcher.applicant_file.messages import SHOWN_PROBLEMS
 from matcher.coordinator.views import blueprint
 from matcher.database import reads_first
-from matcher.domain import MAX_NAME
+from matcher.domain import MAX_NAME, ApplicantStatus
 from matcher.extensions import db
 from matcher.models import Semester
 from matcher.security.errors import too_large
@@ -57,10 +57,10 @@ class UploadForm(FlaskForm):
     status = RadioField(
         "New applicants are",
         choices=[
-            SelectChoice("approved", "approved (a list you have already screened)"),
-            SelectChoice("pending", "pending (you will review them here)"),
+            SelectChoice(ApplicantStatus.APPROVED, "approved (a list you have already screened)"),
+            SelectChoice(ApplicantStatus.PENDING, "pending (you will review them here)"),
         ],
-        default="approved",
+        default=ApplicantStatus.APPROVED,
     )
     skip_invalid = BooleanField("Import the good rows even if some rows have problems")
 

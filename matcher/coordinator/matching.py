@@ -20,6 +20,7 @@ from matcher.coordinator.matching_forms import (
     RunForm,
 )
 from matcher.database import reads_first
+from matcher.domain import ApplicantStatus
 from matcher.extensions import db
 from matcher.matching.people import Weights
 from matcher.models import Match, Semester
@@ -161,7 +162,9 @@ def student(semester_id: int, public_id: str) -> str:
     """A student's best alternatives, and "why not?" for any tutor a coordinator names."""
     semester = db.get_or_404(Semester, semester_id)
     person = find_person(semester, public_id, "student")
-    alternatives = alternatives_for(semester, person) if person.status == "approved" else []
+    alternatives = (
+        alternatives_for(semester, person) if person.status == ApplicantStatus.APPROVED else []
+    )
     tutors = approved_tutors(semester)
     explanation = None
     asked = request.args.get("tutor", "").strip()

@@ -12,8 +12,9 @@ from matcher.coordinator import accounts, applicants, audit, matching, semesters
 from matcher.coordinator.changes import commit_or_flash
 from matcher.coordinator.forms import ConfirmForm
 from matcher.coordinator.semesters import retention_reminders
+from matcher.domain import ApplicantStatus, MatchStatus, SemesterStatus
 from matcher.extensions import db, login_manager
-from matcher.models import Semester, SemesterStatus, UserRole
+from matcher.models import Semester, UserRole
 from matcher.services.applicants.listing import FEW_OPTIONS
 from matcher.services.applicants.review import applicant_flags
 from matcher.services.audit import user_actor
@@ -31,7 +32,7 @@ blueprint.register_blueprint(matching.blueprint)
 blueprint.register_blueprint(semesters.blueprint)
 blueprint.register_blueprint(sessions.blueprint)
 
-DASHBOARD_ROLES = frozenset({UserRole.COORDINATOR.value, UserRole.ADMIN.value})
+DASHBOARD_ROLES = frozenset({UserRole.COORDINATOR, UserRole.ADMIN})
 
 
 @blueprint.before_request
@@ -50,6 +51,17 @@ def require_coordinator() -> Response | None:
         )
         return redirect(url_for("auth.password"))
     return None
+
+
+@blueprint.context_processor
+def statuses() -> dict[str, object]:
+    """The domain's statuses by name, so templates compare with members instead of spelling
+    their texts (``m.status == MatchStatus.LOCKED``)."""
+    return {
+        "ApplicantStatus": ApplicantStatus,
+        "MatchStatus": MatchStatus,
+        "SemesterStatus": SemesterStatus,
+    }
 
 
 @blueprint.after_request
@@ -107,19 +119,19 @@ def semester(semester_id: int) -> str:
     )
 
 
-STATUS_MEANING = {
-    SemesterStatus.MATCHING.value: "Sign-up forms close; you can run matching and adjust pairs.",
-    SemesterStatus.ACTIVE.value: "Pairs are meeting; ending a pair re-matches from the current week.",
-    SemesterStatus.CLOSED.value: (
+STATUS_MEANING: dict[str, str] = {
+    SemesterStatus.MATCHING: "Sign-up forms close; you can run matching and adjust pairs.",
+    SemesterStatus.ACTIVE: "Pairs are meeting; ending a pair re-matches from the current week.",
+    SemesterStatus.CLOSED: (
         "Final: nothing in this semester can change any more. Its roster stays downloadable, "
         "and its personal data is due for purging once the retention period has passed."
     ),
 }
 
 
-def _next_statuses(semester: Semester) -> list[str]:
+def _next_statuses(semester: Semester) -> list[SemesterStatus]:
     current = SemesterStatus(semester.status)
-    return [s.value for s in SemesterStatus if s.rank > current.rank]
+    return [s for s in SemesterStatus if s.rank > current.rank]
 
 
 @blueprint.route("/semesters/<int:semester_id>/status", methods=["GET", "POST"])

@@ -103,7 +103,7 @@ def session_cards(applicant: Applicant) -> list[SessionCard]:
     return [
         _card(m, applicant)
         for m in active_pairs_of(applicant.id)
-        if m.status == MatchStatus.CONFIRMED.value
+        if m.status == MatchStatus.CONFIRMED
     ]
 
 
@@ -117,7 +117,7 @@ def choose_session(token: str) -> Response:
         (
             m
             for m in active_pairs_of(applicant.id)
-            if m.public_id == form.pair.data and m.status == MatchStatus.CONFIRMED.value
+            if m.public_id == form.pair.data and m.status == MatchStatus.CONFIRMED
         ),
         None,
     )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from matcher.crypto.fields import EncryptedText
 from matcher.crypto.lookup import email_hash, normalise_email
 from matcher.domain import (
+    GENDER_PREFERENCES,
     MAX_CAPACITY,
     MAX_EMAIL,
     MAX_NAME,
@@ -18,8 +19,12 @@ from matcher.domain import (
     MIN_CAPACITY,
     ApplicantStatus,
     ConsentSource,
+    Gender,
+    KoreanAbility,
+    Language,
+    Role,
 )
-from matcher.models.base import Base, UTCDateTime, utcnow
+from matcher.models.base import Base, UTCDateTime, enum_type, utcnow
 from matcher.models.semester import Semester
 
 PUBLIC_ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
@@ -40,26 +45,15 @@ class Applicant(Base):
         UniqueConstraint(
             "semester_id", "role", "email_hash", name="uq_applicants_semester_role_email_hash"
         ),
-        CheckConstraint("role IN ('student', 'tutor')", name="role_known"),
-        CheckConstraint(
-            "status IN ('pending', 'approved', 'waitlisted', 'withdrawn')", name="status_known"
-        ),
         CheckConstraint(
             f"capacity BETWEEN {MIN_CAPACITY} AND {MAX_CAPACITY}", name="capacity_range"
         ),
-        CheckConstraint("role = 'tutor' OR capacity = 1", name="students_take_one_tutor"),
+        CheckConstraint(f"role = '{Role.TUTOR}' OR capacity = 1", name="students_take_one_tutor"),
         CheckConstraint(
-            "gender IS NULL OR gender IN ('female', 'male', 'other')", name="gender_known"
-        ),
-        CheckConstraint(
-            "gender_preference IS NULL OR (role = 'student' AND gender_preference IN ('female', 'male'))",
+            f"gender_preference IS NULL OR (role = '{Role.STUDENT}' AND gender_preference IN "
+            f"{GENDER_PREFERENCES!r})",
             name="gender_preference_students_only",
         ),
-        CheckConstraint(
-            "korean IS NULL OR korean IN ('none', 'basic', 'fluent')", name="korean_known"
-        ),
-        CheckConstraint("language IN ('ko', 'en')", name="language_known"),
-        CheckConstraint("consent_source IN ('form', 'import')", name="consent_source_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +61,7 @@ class Applicant(Base):
     semester_id: Mapped[int] = mapped_column(
         ForeignKey("semesters.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[str] = mapped_column(String(8))
+    role: Mapped[Role] = mapped_column(enum_type(Role, name="role_known", length=8))
     # Personal fields are encrypted at rest (matcher.crypto); the database sees only ciphertext,
     # so their length and case rules are checked in Python (the validators below), not by CHECKs.
     display_name: Mapped[str] = mapped_column(EncryptedText("display_name"))
@@ -79,19 +73,27 @@ class Applicant(Base):
     availability: Mapped[str] = mapped_column(Text)
     goals: Mapped[str] = mapped_column(String(120))  # ';'-joined, in domain GOALS order
     levels: Mapped[str] = mapped_column(String(60))  # student: one level; tutor: ';'-joined
-    gender: Mapped[str | None] = mapped_column(String(8))
+    gender: Mapped[Gender | None] = mapped_column(enum_type(Gender, name="gender_known", length=8))
     gender_preference: Mapped[str | None] = mapped_column(String(8))
-    korean: Mapped[str | None] = mapped_column(String(8))
+    korean: Mapped[KoreanAbility | None] = mapped_column(
+        enum_type(KoreanAbility, name="korean_known", length=8)
+    )
     in_person: Mapped[bool] = mapped_column(default=False)
     capacity: Mapped[int] = mapped_column(default=1)
     continue_with: Mapped[str | None] = mapped_column(EncryptedText("continue_with"))
     note: Mapped[str | None] = mapped_column(EncryptedText("note"))
-    language: Mapped[str] = mapped_column(String(2), default="ko")
-    status: Mapped[str] = mapped_column(String(12), default=ApplicantStatus.PENDING.value)
+    language: Mapped[Language] = mapped_column(
+        enum_type(Language, name="language_known", length=2), default=Language.KO
+    )
+    status: Mapped[ApplicantStatus] = mapped_column(
+        enum_type(ApplicantStatus, name="status_known", length=12), default=ApplicantStatus.PENDING
+    )
     edit_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     notice_version: Mapped[str] = mapped_column(String(20))
-    consent_source: Mapped[str] = mapped_column(String(8), default=ConsentSource.FORM.value)
+    consent_source: Mapped[ConsentSource] = mapped_column(
+        enum_type(ConsentSource, name="consent_source_known", length=8), default=ConsentSource.FORM
+    )
     # Set for a dashboard import or `applicants import --by`; NULL for a command-line import
     # without --by (the audit event then names the command line as the actor).
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,8 +1,9 @@
 """The declarative base: one constraint naming convention so migrations are stable on every engine."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
@@ -38,6 +39,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def enum_type(enum: type[StrEnum], *, name: str, length: int) -> Enum:
+    """A column of one of the domain's enums: VARCHAR(``length``) holding the members' values,
+    with a CHECK listing them named ``ck_<table>_<name>`` (the naming convention above).
+
+    The CHECK comes from the enum itself, so a new member reaches the database through one
+    migration and no hand-written list. Plain strings are bound unchanged (the CHECK judges
+    them, as it always has); rows are read back as members.
+    """
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=lambda members: [m.value for m in members],
+        name=name,
+        length=length,
+    )
 
 
 def utcnow() -> datetime:

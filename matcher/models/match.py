@@ -11,9 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.domain import ACTIVE_MATCH_STATUSES, MatchStatus
 from matcher.models.applicant import Applicant
-from matcher.models.base import Base, UTCDateTime, utcnow
+from matcher.models.base import Base, UTCDateTime, enum_type, utcnow
 
-_ACTIVE_SQL = "status IN ('proposed', 'locked', 'confirmed')"
+_ACTIVE_SQL = "status IN ({})".format(", ".join(f"'{s}'" for s in ACTIVE_MATCH_STATUSES))
 
 
 def new_pair_id() -> str:
@@ -23,12 +23,10 @@ def new_pair_id() -> str:
 class Match(Base):
     __tablename__ = "matches"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('proposed', 'locked', 'confirmed', 'ended')", name="status_known"
-        ),
         CheckConstraint("student_id <> tutor_id", name="two_people"),
         CheckConstraint(
-            "(status = 'ended') = (ended_at IS NOT NULL)", name="ended_exactly_when_ended_at"
+            f"(status = '{MatchStatus.ENDED}') = (ended_at IS NOT NULL)",
+            name="ended_exactly_when_ended_at",
         ),
         CheckConstraint("version >= 1", name="version_positive"),
         # The database itself refuses a second active pair for one student, whatever races.
@@ -49,7 +47,9 @@ class Match(Base):
     tutor_id: Mapped[int] = mapped_column(
         ForeignKey("applicants.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(10), default=MatchStatus.PROPOSED.value)
+    status: Mapped[MatchStatus] = mapped_column(
+        enum_type(MatchStatus, name="status_known", length=10), default=MatchStatus.PROPOSED
+    )
     score: Mapped[float] = mapped_column(Float, default=0.0)
     score_breakdown: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     shared_goals: Mapped[str] = mapped_column(String(120), default="")

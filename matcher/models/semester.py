@@ -11,10 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from matcher.domain import (
     MAX_SESSION_MINUTES,
     MIN_SESSION_MINUTES,
-    SEMESTER_STATUSES,
     SemesterStatus,
 )
-from matcher.models.base import Base, UTCDateTime, utcnow
+from matcher.models.base import Base, UTCDateTime, enum_type, utcnow
+
+_INTAKE_SQL = f"status = '{SemesterStatus.INTAKE}'"
 
 
 class Semester(Base):
@@ -25,15 +26,17 @@ class Semester(Base):
             f"session_minutes BETWEEN {MIN_SESSION_MINUTES} AND {MAX_SESSION_MINUTES}",
             name="session_minutes_range",
         ),
-        CheckConstraint(f"status IN {SEMESTER_STATUSES!r}", name="status_known"),
-        CheckConstraint("purged_at IS NULL OR status = 'closed'", name="purged_only_when_closed"),
+        CheckConstraint(
+            f"purged_at IS NULL OR status = '{SemesterStatus.CLOSED}'",
+            name="purged_only_when_closed",
+        ),
         # The public forms serve "the" semester taking sign-ups, so there may be only one.
         Index(
             "uq_semesters_one_intake",
             "status",
             unique=True,
-            sqlite_where=text("status = 'intake'"),
-            postgresql_where=text("status = 'intake'"),
+            sqlite_where=text(_INTAKE_SQL),
+            postgresql_where=text(_INTAKE_SQL),
         ),
     )
 
@@ -42,7 +45,9 @@ class Semester(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     session_minutes: Mapped[int] = mapped_column(default=60)
-    status: Mapped[str] = mapped_column(String(10), default=SemesterStatus.INTAKE.value)
+    status: Mapped[SemesterStatus] = mapped_column(
+        enum_type(SemesterStatus, name="status_known", length=10), default=SemesterStatus.INTAKE
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the semester's personal data was purged (services.purge): only these anonymous

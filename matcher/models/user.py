@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from matcher.models.base import Base, UTCDateTime, utcnow
+from matcher.models.base import Base, UTCDateTime, enum_type, utcnow
 
 
 class UserRole(StrEnum):
@@ -24,16 +24,15 @@ def new_session_token() -> str:
 
 class User(UserMixin, Base):
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint("role IN ('coordinator', 'admin')", name="role_known"),
-        CheckConstraint("email = lower(email)", name="email_lowercase"),
-    )
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(12), default=UserRole.COORDINATOR.value)
+    role: Mapped[UserRole] = mapped_column(
+        enum_type(UserRole, name="role_known", length=12), default=UserRole.COORDINATOR
+    )
     active: Mapped[bool] = mapped_column(default=True)
     # Rotated on logout, password change and deactivation: every cookie carrying the old
     # value stops working on every worker at once.

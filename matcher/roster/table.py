@@ -8,6 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from matcher.domain import ApplicantStatus, MatchStatus
+
 SECTIONS = ("matched", "ended", "unmatched", "withdrawn")
 
 COLUMNS = (
@@ -52,7 +54,7 @@ class RosterPerson:
     role: str  # "student" or "tutor"
     display_name: str
     email: str
-    status: str = "approved"
+    status: str = ApplicantStatus.APPROVED
     timezone: str = ""
 
 
@@ -125,7 +127,7 @@ def rows(
     """
     pairs = list(pairs)
     lines: list[dict[str, object]] = []
-    for section, status in (("matched", "confirmed"), ("ended", "ended")):
+    for section, status in (("matched", MatchStatus.CONFIRMED), ("ended", MatchStatus.ENDED)):
         for pair in sorted((p for p in pairs if p.status == status), key=_by_names):
             lines.append(_pair_line(section, pair, include_contacts))
     for section, people in (("unmatched", unmatched), ("withdrawn", withdrawn)):

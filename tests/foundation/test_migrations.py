@@ -7,9 +7,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
+from matcher.crypto.fields import encrypt
+from matcher.crypto.keys import current_keys
+from matcher.crypto.lookup import email_hash
+from matcher.domain import ApplicantStatus, KoreanAbility, Role, SemesterStatus
 from matcher.extensions import db
-from matcher.models import User
+from matcher.models import Applicant, User
 
 # These tests build their own app (make_app), so conftest does not mark them `db`; without this
 # mark the PostgreSQL pass (`pytest -m db`) would deselect them and never migrate PostgreSQL.
@@ -63,3 +68,98 @@ def test_accounts_from_before_the_temporary_password_flag_are_not_sent_to_change
         assert db.session.scalars(select(User)).one().must_change_password is False
         db.session.remove()
         db.engine.dispose()
+
+
+def _check_constraints() -> dict[str, dict[str, str]]:
+    """Every table's CHECK constraints by name, as the database reports them."""
+    inspector = inspect(db.engine)
+    return {
+        table: {ck["name"]: ck["sqltext"] for ck in inspector.get_check_constraints(table)}
+        for table in ("semesters", "applicants", "matches", "users")
+    }
+
+
+def test_the_migrated_checks_are_the_ones_the_enum_columns_declare(make_app) -> None:
+    """Autogenerate ignores CHECKs, so compare them here: same names everywhere, and on SQLite
+    (which keeps the text as written) the same rule text as a database built from the models."""
+    app = make_app(create_tables=False)
+    with app.app_context():
+        upgrade()
+        migrated = _check_constraints()
+        downgrade(revision="base")
+        db.metadata.create_all(db.engine)
+        declared = _check_constraints()
+        db.metadata.drop_all(db.engine)
+        dialect = db.engine.dialect.name
+        db.engine.dispose()
+    assert {t: set(c) for t, c in migrated.items()} == {t: set(c) for t, c in declared.items()}
+    assert "ck_applicants_gender_known" in migrated["applicants"]
+    if dialect == "sqlite":
+        assert migrated == declared
+
+
+def test_rows_from_before_the_enum_columns_keep_their_values_and_rules(make_app) -> None:
+    app = make_app(create_tables=False)
+    with app.app_context():
+        upgrade(revision="c3a7e5d1f902")  # the revision before the checks came from the enums
+        _insert_semester_and_applicant(gender=None, korean="basic")
+        db.session.commit()
+        upgrade()
+        applicant = db.session.scalars(select(Applicant)).one()
+        assert (applicant.role, applicant.status, applicant.gender, applicant.korean) == (
+            Role.TUTOR,
+            ApplicantStatus.APPROVED,
+            None,
+            KoreanAbility.BASIC,
+        )
+        assert applicant.semester.status is SemesterStatus.MATCHING
+        db.session.execute(text("UPDATE applicants SET gender = 'female'"))
+        with pytest.raises(IntegrityError):
+            db.session.execute(text("UPDATE applicants SET gender = 'robot'"))
+        db.session.rollback()
+        with pytest.raises(IntegrityError):
+            db.session.execute(text("UPDATE applicants SET korean = 'some'"))
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _insert_semester_and_applicant(**columns: object) -> None:
+    """Raw rows, as an older schema holds them (personal fields encrypted as the app does)."""
+    keys = current_keys()
+    db.session.execute(
+        text(
+            "INSERT INTO semesters (id, name, starts_on, ends_on, session_minutes, status,"
+            " created_at) VALUES (1, 'Spring 2027', '2027-03-02', '2027-06-19', 60, 'matching',"
+            " '2026-11-01 09:00:00+00:00')"
+        )
+    )
+    values = {
+        "id": 1,
+        "public_id": "T-ABCDEFGHJK",
+        "semester_id": 1,
+        "role": "tutor",
+        "display_name": encrypt("Jun*", "display_name", keys),
+        "email": encrypt("jun@example.org", "email", keys),
+        "email_hash": email_hash("jun@example.org"),
+        "timezone": "Europe/London",
+        "availability": "Mon 19:00-21:00",
+        "goals": "conversation",
+        "levels": "beginner",
+        "gender": None,
+        "gender_preference": None,
+        "korean": None,
+        "in_person": False,
+        "capacity": 1,
+        "language": "en",
+        "status": "approved",
+        "consented_at": "2026-11-01 09:00:00+00:00",
+        "notice_version": "t",
+        "consent_source": "form",
+        "created_at": "2026-11-01 09:00:00+00:00",
+        "updated_at": "2026-11-01 09:00:00+00:00",
+        **columns,
+    }
+    names = ", ".join(values)
+    params = ", ".join(f":{name}" for name in values)
+    db.session.execute(text(f"INSERT INTO applicants ({names}) VALUES ({params})"), values)

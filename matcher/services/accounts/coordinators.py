@@ -108,7 +108,7 @@ def _other_active_admins(user: User) -> int:
     return db.session.execute(
         select(func.count())
         .select_from(User)
-        .where(User.role == UserRole.ADMIN.value, User.active.is_(True), User.id != user.id)
+        .where(User.role == UserRole.ADMIN, User.active.is_(True), User.id != user.id)
     ).scalar_one()
 
 

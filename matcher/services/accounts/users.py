@@ -47,7 +47,7 @@ def create_user(
         email=email,
         name=name,
         password_hash=hash_password(password),
-        role=(UserRole.ADMIN if admin else UserRole.COORDINATOR).value,
+        role=UserRole.ADMIN if admin else UserRole.COORDINATOR,
         must_change_password=temporary,
     )
     db.session.add(user)

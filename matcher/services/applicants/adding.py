@@ -9,7 +9,15 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from matcher.crypto.lookup import email_hash
-from matcher.domain import GOALS, LEVELS, ApplicantDraft, Language, Role
+from matcher.domain import (
+    GOALS,
+    LEVELS,
+    ApplicantDraft,
+    Gender,
+    KoreanAbility,
+    Language,
+    Role,
+)
 from matcher.domain.windows import format_windows
 from matcher.extensions import db
 from matcher.models import Applicant, ApplicantStatus, ConsentSource, Semester
@@ -53,9 +61,9 @@ def apply_fields(applicant: Applicant, fields: ApplicantDraft) -> None:
     applicant.availability = format_windows(fields.windows)
     applicant.goals = join_in_order(fields.goals, GOALS)
     applicant.levels = join_in_order(fields.levels, LEVELS)
-    applicant.gender = fields.gender or None
+    applicant.gender = Gender(fields.gender) if fields.gender else None
     applicant.gender_preference = fields.gender_preference or None
-    applicant.korean = fields.korean or None
+    applicant.korean = KoreanAbility(fields.korean) if fields.korean else None
     applicant.in_person = bool(fields.in_person)
     applicant.capacity = fields.capacity if fields.role == Role.TUTOR else 1
     applicant.continue_with = (fields.continue_with or "").strip().lower() or None
@@ -65,8 +73,8 @@ def add_applicant(
     semester: Semester,
     fields: ApplicantDraft,
     *,
-    status: str = ApplicantStatus.PENDING.value,
-    consent_source: str = ConsentSource.FORM.value,
+    status: str = ApplicantStatus.PENDING,
+    consent_source: str = ConsentSource.FORM,
     notice_version: str,
     imported_by_id: int | None = None,
 ) -> Applicant:

@@ -19,6 +19,8 @@ from matcher.domain import (
     MAX_NAME,
     MAX_NOTE,
     MIN_CAPACITY,
+    Gender,
+    KoreanAbility,
 )
 from matcher.domain.windows import WindowSyntaxError, format_windows, parse_windows
 from matcher.extensions import db
@@ -36,10 +38,10 @@ from matcher.services.constraints import flush
 from matcher.services.errors import DomainError, NotFound
 from matcher.services.pairs.records import active_pairs_of, end_match, lock_tutors
 
-STATUS_ACTIONS = {
-    ApplicantStatus.APPROVED.value: "applicant.approve",
-    ApplicantStatus.WAITLISTED.value: "applicant.waitlist",
-    ApplicantStatus.WITHDRAWN.value: "applicant.withdraw",
+STATUS_ACTIONS: dict[str, str] = {
+    ApplicantStatus.APPROVED: "applicant.approve",
+    ApplicantStatus.WAITLISTED: "applicant.waitlist",
+    ApplicantStatus.WITHDRAWN: "applicant.withdraw",
 }
 ERASED_NAME = "(erased)"
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
@@ -84,7 +86,7 @@ def set_status(applicant: Applicant, status: str, *, actor: str) -> int:
     ended = 0
     if status != ApplicantStatus.APPROVED:
         ended = _end_pairs(applicant, f"applicant {status} by a coordinator", actor)
-    applicant.status = status
+    applicant.status = ApplicantStatus(status)
     flush()
     record_event(
         STATUS_ACTIONS[status],
@@ -105,12 +107,12 @@ def bulk_approve(semester: Semester, public_ids: Iterable[str], *, actor: str) -
         select(Applicant).where(
             Applicant.semester_id == semester.id,
             Applicant.public_id.in_(wanted),
-            Applicant.status.in_([ApplicantStatus.PENDING.value, ApplicantStatus.WAITLISTED.value]),
+            Applicant.status.in_([ApplicantStatus.PENDING, ApplicantStatus.WAITLISTED]),
         )
     ).all()
     rows = [a for a in rows if a.display_name != ERASED_NAME]  # names are encrypted: in Python
     for applicant in rows:
-        set_status(applicant, ApplicantStatus.APPROVED.value, actor=actor)
+        set_status(applicant, ApplicantStatus.APPROVED, actor=actor)
     return len(rows)
 
 
@@ -200,9 +202,9 @@ def edit_applicant(applicant: Applicant, edit: ApplicantEdit, *, actor: str) -> 
     applicant.availability = availability
     applicant.goals = join_in_order(edit.goals, GOALS)
     applicant.levels = join_in_order(edit.levels, LEVELS)
-    applicant.gender = edit.gender
+    applicant.gender = Gender(edit.gender) if edit.gender else None
     applicant.gender_preference = edit.gender_preference
-    applicant.korean = edit.korean
+    applicant.korean = KoreanAbility(edit.korean) if edit.korean else None
     applicant.in_person = edit.in_person
     applicant.capacity = edit.capacity if applicant.role == "tutor" else 1
     applicant.note = (edit.note or "").strip() or None
@@ -261,7 +263,7 @@ def erase_applicant(applicant: Applicant, *, actor: str) -> int:
     applicant.continue_with = None
     applicant.note = None
     applicant.edit_token_hash = None
-    applicant.status = ApplicantStatus.WITHDRAWN.value
+    applicant.status = ApplicantStatus.WITHDRAWN
     flush()
     record_event(
         "applicant.erase", actor=actor, target=applicant.public_id, detail={"ended_pairs": ended}

@@ -205,7 +205,7 @@ def withdraw_application(applicant: Applicant) -> None:
             )
         )
     _end_matches(applicant, WITHDRAWN_REASON)
-    applicant.status = ApplicantStatus.WITHDRAWN.value
+    applicant.status = ApplicantStatus.WITHDRAWN
     db.session.flush()
     record_event("applicant.withdrawn", actor=_actor(applicant), target=applicant.public_id)
 

@@ -27,7 +27,7 @@ from matcher.services.audit import record_event, user_actor
 from matcher.services.errors import DomainError
 from matcher.services.pairs.records import active_pairs_of, end_match
 
-IMPORT_STATUSES = (ApplicantStatus.APPROVED.value, ApplicantStatus.PENDING.value)
+IMPORT_STATUSES = (ApplicantStatus.APPROVED, ApplicantStatus.PENDING)
 # Rows are flushed in chunks only so that a progress bar can move; it is still one transaction.
 CHUNK_ROWS = 1000
 TIMES_CHANGED_REASON = "availability changed by an import"
@@ -188,7 +188,7 @@ def _add(
                 public_id=_unused_public_id(record.role, taken),
                 semester_id=semester.id,
                 status=status,
-                consent_source=ConsentSource.IMPORT.value,
+                consent_source=ConsentSource.IMPORT,
                 consented_at=now,
                 notice_version=notice_version,
                 language=record.page_language,

@@ -28,7 +28,7 @@ from matcher.services.errors import DomainError
 from matcher.services.sessions.agreement import session_texts
 
 MAX_REASON_LENGTH = 500
-ON_THE_RECORD = (MatchStatus.CONFIRMED.value, MatchStatus.ENDED.value)
+ON_THE_RECORD = (MatchStatus.CONFIRMED, MatchStatus.ENDED)
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -137,7 +137,7 @@ def load_roster(
     applicants = db.session.scalars(
         select(Applicant).where(
             Applicant.semester_id == semester.id,
-            Applicant.status.in_((ApplicantStatus.APPROVED.value, ApplicantStatus.WITHDRAWN.value)),
+            Applicant.status.in_((ApplicantStatus.APPROVED, ApplicantStatus.WITHDRAWN)),
         )
     )
     unmatched: list[RosterPerson] = []

@@ -78,8 +78,8 @@ def lock_pair(pair_id: str, version: int | None, *, actor: str) -> Match:
     """A locked pair is kept by every later run."""
     match = get_pair(pair_id, version)
     _check_open(match.student.semester)
-    _require(match, [MatchStatus.PROPOSED.value], "locked")
-    match.status = MatchStatus.LOCKED.value
+    _require(match, [MatchStatus.PROPOSED], "locked")
+    match.status = MatchStatus.LOCKED
     flush()
     record_event("match.lock", actor=actor, target=match.public_id)
     return match
@@ -88,8 +88,8 @@ def lock_pair(pair_id: str, version: int | None, *, actor: str) -> Match:
 def unlock_pair(pair_id: str, version: int | None, *, actor: str) -> Match:
     match = get_pair(pair_id, version)
     _check_open(match.student.semester)
-    _require(match, [MatchStatus.LOCKED.value], "unlocked")
-    match.status = MatchStatus.PROPOSED.value
+    _require(match, [MatchStatus.LOCKED], "unlocked")
+    match.status = MatchStatus.PROPOSED
     flush()
     record_event("match.unlock", actor=actor, target=match.public_id)
     return match
@@ -247,7 +247,7 @@ def pair_manually(
         semester_id=semester.id,
         student_id=student.id,
         tutor_id=tutor.id,
-        status=MatchStatus.LOCKED.value,
+        status=MatchStatus.LOCKED,
         score=explanation.score,
         score_breakdown=dict(explanation.breakdown),
         shared_goals=";".join(explanation.shared_goals),
@@ -301,11 +301,11 @@ def confirm_pairs(
     lock_tutors(tutors)  # a pair confirmed is a place kept: never past the tutor's capacity
     for match in matches:
         _check_open(match.student.semester)
-        _require(match, [MatchStatus.PROPOSED.value, MatchStatus.LOCKED.value], "confirmed")
+        _require(match, [MatchStatus.PROPOSED, MatchStatus.LOCKED], "confirmed")
         for person in (match.student, match.tutor):
             if person.status != ApplicantStatus.APPROVED:
                 raise ChangedMeanwhile(f"{person.public_id} is no longer approved; reload.")
-        match.status = MatchStatus.CONFIRMED.value
+        match.status = MatchStatus.CONFIRMED
         match.confirmed_at = utcnow()
         match.confirmed_by_id = user_id
         flush()
@@ -320,7 +320,7 @@ def confirm_all(semester: Semester, *, actor: str, user_id: int | None = None) -
     pending = db.session.execute(
         select(Match.public_id, Match.version).where(
             Match.semester_id == semester.id,
-            Match.status.in_([MatchStatus.PROPOSED.value, MatchStatus.LOCKED.value]),
+            Match.status.in_([MatchStatus.PROPOSED, MatchStatus.LOCKED]),
         )
     ).all()
     if not pending:

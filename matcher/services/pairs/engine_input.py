@@ -25,7 +25,7 @@ from matcher.models import (
 )
 
 SEOUL = ZoneInfo("Asia/Seoul")
-LOCKING_STATUSES = (MatchStatus.LOCKED.value, MatchStatus.CONFIRMED.value)
+LOCKING_STATUSES = (MatchStatus.LOCKED, MatchStatus.CONFIRMED)
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class EngineInput:
     applicants: dict[str, Applicant]
 
 
-def to_person(applicant: Applicant, partner_ids: dict[tuple[str, str], str]) -> Person:
+def to_person(applicant: Applicant, partner_ids: dict[tuple[Role, str], str]) -> Person:
     role = Role(applicant.role)
     continue_with = None
     if applicant.continue_with:
@@ -74,7 +74,7 @@ def participants(semester: Semester, extra: tuple[Applicant, ...] = ()) -> list[
     rows = db.session.scalars(
         select(Applicant).where(
             Applicant.semester_id == semester.id,
-            Applicant.status == ApplicantStatus.APPROVED.value,
+            Applicant.status == ApplicantStatus.APPROVED,
         )
     ).all()
     chosen = {a.id: a for a in rows}
@@ -93,7 +93,7 @@ def active_pairs(semester: Semester) -> list[tuple[str, str, str]]:
         .join(tutor, Match.tutor_id == tutor.id)
         .where(
             Match.semester_id == semester.id,
-            Match.status.in_([s.value for s in ACTIVE_MATCH_STATUSES]),
+            Match.status.in_(ACTIVE_MATCH_STATUSES),
         )
     ).all()
     return [(s, t, status) for s, t, status in rows]

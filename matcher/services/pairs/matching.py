@@ -217,7 +217,7 @@ def _store_proposals(
             select(Match, student.public_id, tutor.public_id)
             .join(student, Match.student_id == student.id)
             .join(tutor, Match.tutor_id == tutor.id)
-            .where(Match.semester_id == semester.id, Match.status == MatchStatus.PROPOSED.value)
+            .where(Match.semester_id == semester.id, Match.status == MatchStatus.PROPOSED)
         ).all()
     }
     wanted = {(p.student_id, p.tutor_id): p for p in plan.pairs if not p.locked}
@@ -234,7 +234,7 @@ def _store_proposals(
                 semester_id=semester.id,
                 student_id=row_ids[pair.student_id],
                 tutor_id=row_ids[pair.tutor_id],
-                status=MatchStatus.PROPOSED.value,
+                status=MatchStatus.PROPOSED,
             )
             db.session.add(match)
         match.score = pair.score
@@ -269,7 +269,7 @@ def tutor_pair_counts(semester: Semester) -> dict[str, int]:
         .join(Match, Match.tutor_id == Applicant.id)
         .where(
             Match.semester_id == semester.id,
-            Match.status.in_([s.value for s in ACTIVE_MATCH_STATUSES]),
+            Match.status.in_(ACTIVE_MATCH_STATUSES),
         )
         .group_by(Applicant.public_id)
     ).all()

@@ -10,7 +10,7 @@ from matcher.models.base import utcnow
 from matcher.services.constraints import flush
 from matcher.services.errors import ChangedMeanwhile
 
-ACTIVE = [s.value for s in ACTIVE_MATCH_STATUSES]
+ACTIVE = ACTIVE_MATCH_STATUSES
 
 
 def active_pairs_of(*applicant_ids: int) -> list[Match]:
@@ -37,7 +37,7 @@ def end_match(match: Match, reason: str) -> None:
     Flushed at once, so a concurrent change to the same pair (its version moved) is
     "changed meanwhile" here rather than a crash at commit.
     """
-    match.status = MatchStatus.ENDED.value
+    match.status = MatchStatus.ENDED
     match.ended_at = utcnow()
     match.end_reason = reason
     flush()

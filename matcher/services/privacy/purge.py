@@ -78,7 +78,7 @@ def anonymous_counts(semester: Semester) -> dict[str, Any]:
             Match.semester_id == semester.id
         )
     ).all()
-    on_record = (MatchStatus.CONFIRMED.value, MatchStatus.ENDED.value)
+    on_record = (MatchStatus.CONFIRMED, MatchStatus.ENDED)
     paired = {p.student_id for p in pairs if p.status in on_record} | {
         p.tutor_id for p in pairs if p.status in on_record
     }

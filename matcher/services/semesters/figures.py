@@ -66,7 +66,7 @@ def semester_fingerprint(semester: Semester) -> Hashable:
         func.count(), func.coalesce(func.sum(Applicant.id), 0), func.max(Applicant.updated_at)
     ).where(
         Applicant.semester_id == semester.id,
-        Applicant.status == ApplicantStatus.APPROVED.value,  # pending sign-ups change nothing
+        Applicant.status == ApplicantStatus.APPROVED,  # pending sign-ups change nothing
     )
     matches = select(
         func.count(),

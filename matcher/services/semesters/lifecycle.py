@@ -50,7 +50,7 @@ class CarryOver:
 
 def close_semester(semester: Semester, *, actor: str) -> Semester:
     """Close a semester: from then on every service refuses to change it (it stays exportable)."""
-    return move_semester(semester, SemesterStatus.CLOSED.value, actor=actor)
+    return move_semester(semester, SemesterStatus.CLOSED, actor=actor)
 
 
 def returning_pairs(previous: Semester) -> list[Match]:
@@ -62,7 +62,7 @@ def returning_pairs(previous: Semester) -> list[Match]:
     """
     matches = db.session.scalars(
         select(Match)
-        .where(Match.semester_id == previous.id, Match.status == MatchStatus.CONFIRMED.value)
+        .where(Match.semester_id == previous.id, Match.status == MatchStatus.CONFIRMED)
         .options(joinedload(Match.student), joinedload(Match.tutor))
         .order_by(Match.confirmed_at, Match.id)
     )
@@ -114,7 +114,7 @@ def start_next_semester(
         carried = Applicant(
             public_id=new_public_id(old.role),
             semester_id=semester.id,
-            status=ApplicantStatus.PENDING.value,
+            status=ApplicantStatus.PENDING,
             continue_with=partner[old.id].email,
             **{field: getattr(old, field) for field in CARRIED_FIELDS},
         )

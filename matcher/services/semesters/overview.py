@@ -18,6 +18,7 @@ from matcher.models import (
     ApplicantStatus,
     Match,
     MatchStatus,
+    Role,
     Semester,
 )
 
@@ -27,8 +28,8 @@ HOURS = 24
 
 @dataclass(frozen=True)
 class Counts:
-    by_role_status: dict[tuple[str, str], int]
-    by_match_status: dict[str, int]
+    by_role_status: dict[tuple[Role, ApplicantStatus], int]
+    by_match_status: dict[MatchStatus, int]
     approved_students: int
     students_matched: int  # confirmed
     students_proposed: int  # proposed or locked, not yet confirmed
@@ -48,25 +49,25 @@ def semester_counts(semester: Semester) -> Counts:
         select(Match.status, func.count())
         .where(
             Match.semester_id == semester.id,
-            or_(Match.status != MatchStatus.ENDED.value, Match.confirmed_at.is_not(None)),
+            or_(Match.status != MatchStatus.ENDED, Match.confirmed_at.is_not(None)),
         )
         .group_by(Match.status)
     ).all()
     by_match = {status: n for status, n in match_rows}
-    approved = by_role_status.get(("student", ApplicantStatus.APPROVED.value), 0)
+    approved = by_role_status.get((Role.STUDENT, ApplicantStatus.APPROVED), 0)
     active = db.session.execute(
         select(Match.status, func.count(Match.student_id.distinct()))
         .join(Applicant, Applicant.id == Match.student_id)
         .where(
             Match.semester_id == semester.id,
-            Match.status.in_([s.value for s in ACTIVE_MATCH_STATUSES]),
-            Applicant.status == ApplicantStatus.APPROVED.value,
+            Match.status.in_(ACTIVE_MATCH_STATUSES),
+            Applicant.status == ApplicantStatus.APPROVED,
         )
         .group_by(Match.status)
     ).all()
     per_status = {status: n for status, n in active}
-    matched = per_status.get("confirmed", 0)
-    proposed = per_status.get("proposed", 0) + per_status.get("locked", 0)
+    matched = per_status.get(MatchStatus.CONFIRMED, 0)
+    proposed = per_status.get(MatchStatus.PROPOSED, 0) + per_status.get(MatchStatus.LOCKED, 0)
     return Counts(
         by_role_status, by_match, approved, matched, proposed, approved - matched - proposed
     )
@@ -139,7 +140,7 @@ def heat_map(semester: Semester) -> HeatMap:
     people = db.session.execute(
         select(Applicant.role, Applicant.timezone, Applicant.availability).where(
             Applicant.semester_id == semester.id,
-            Applicant.status == ApplicantStatus.APPROVED.value,
+            Applicant.status == ApplicantStatus.APPROVED,
         )
     ).all()
     totals = {"student": np.zeros(7 * HOURS, dtype=int), "tutor": np.zeros(7 * HOURS, dtype=int)}

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
+from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES, SEMESTER_STATUSES
 from matcher.extensions import db
 from matcher.models import Semester, SemesterStatus
 from matcher.models.base import utcnow
@@ -17,7 +17,7 @@ from matcher.services.errors import DomainError, NotFound
 def intake_semester() -> Semester | None:
     """The one semester whose sign-up forms are open, if any."""
     return db.session.scalars(
-        select(Semester).where(Semester.status == SemesterStatus.INTAKE.value)
+        select(Semester).where(Semester.status == SemesterStatus.INTAKE)
     ).first()
 
 
@@ -67,7 +67,7 @@ def create_semester(
         starts_on=starts_on,
         ends_on=ends_on,
         session_minutes=session_minutes,
-        status=SemesterStatus.INTAKE.value,
+        status=SemesterStatus.INTAKE,
     )
     db.session.add(semester)
     db.session.flush()
@@ -80,26 +80,24 @@ def move_semester(semester: Semester, to_status: str, *, actor: str) -> Semester
     try:
         target = SemesterStatus(to_status)
     except ValueError:
-        allowed = ", ".join(s.value for s in SemesterStatus)
+        allowed = ", ".join(SEMESTER_STATUSES)
         raise DomainError(
             f"Unknown status {to_status!r}; use one of {allowed}.", field="status"
         ) from None
-    current = SemesterStatus(semester.status)
+    current = SemesterStatus(semester.status)  # a member even if just set from text
     if current == SemesterStatus.CLOSED:
         raise DomainError(
             f"Semester {semester.name!r} is closed; it can no longer change.", field="status"
         )
     if target == current:
-        raise DomainError(
-            f"Semester {semester.name!r} is already in {current.value}.", field="status"
-        )
+        raise DomainError(f"Semester {semester.name!r} is already in {current}.", field="status")
     if target.rank < current.rank:
         raise DomainError(
-            f"Semester {semester.name!r} is in {current.value}; it can only move forward "
-            f"({' → '.join(s.value for s in SemesterStatus)}).",
+            f"Semester {semester.name!r} is in {current}; it can only move forward "
+            f"({' → '.join(SEMESTER_STATUSES)}).",
             field="status",
         )
-    semester.status = target.value
+    semester.status = target
     if target == SemesterStatus.CLOSED:
         semester.closed_at = utcnow()
     db.session.flush()
@@ -107,6 +105,6 @@ def move_semester(semester: Semester, to_status: str, *, actor: str) -> Semester
         "semester.status",
         actor=actor,
         target=f"semester:{semester.id}",
-        detail={"from": current.value, "to": target.value},
+        detail={"from": current, "to": target},
     )
     return semester

@@ -71,7 +71,7 @@ def _events(
     if session is None or not session.starts:
         return None
     partner = match.tutor if me.id == match.student_id else match.student
-    ended = match.status == MatchStatus.ENDED.value
+    ended = match.status == MatchStatus.ENDED
     with force_locale(me.language):
         summary = gettext("LELP English with %(name)s", name=partner.display_name)
         agreed = row is not None and row.agreed and row.start_minutes == session.starts
@@ -98,8 +98,8 @@ def _calendar_matches(semester: Semester) -> list[Match]:
             .where(
                 Match.semester_id == semester.id,
                 or_(
-                    Match.status == MatchStatus.CONFIRMED.value,
-                    (Match.status == MatchStatus.ENDED.value) & Match.confirmed_at.is_not(None),
+                    Match.status == MatchStatus.CONFIRMED,
+                    (Match.status == MatchStatus.ENDED) & Match.confirmed_at.is_not(None),
                 ),
             )
             .order_by(Match.id)

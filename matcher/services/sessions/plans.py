@@ -18,7 +18,7 @@ from matcher.matching.sessions import SessionPair, SessionPlan, plan_sessions
 from matcher.matching.windows import parse_windows
 from matcher.models import ACTIVE_MATCH_STATUSES, Match, Semester
 
-ACTIVE = tuple(s.value for s in ACTIVE_MATCH_STATUSES)
+ACTIVE = ACTIVE_MATCH_STATUSES
 Fixed = Callable[[Match], tuple[int, ...] | None]
 
 
