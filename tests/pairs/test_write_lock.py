@@ -19,6 +19,7 @@ from conftest import DEFAULT_TEST_PASSWORD
 from flask import Flask
 from sqlalchemy import func, select
 
+import matcher.cli.applicants as import_command
 import matcher.coordinator.imports as import_pages
 import matcher.services.pairs.matching as matching_service
 from matcher.extensions import db
@@ -152,3 +153,28 @@ def test_sign_in_and_public_pages_answer_while_match_propose_solves_on_the_comma
     assert answers and all(status == 200 for _path, status in answers), answers
     assert outcome[0].exit_code == 0, outcome[0].output
     assert "Matched 1 of 1 students" in outcome[0].output
+
+
+def test_sign_in_answers_while_applicants_import_parses_on_the_command_line(
+    app, runner, make_semester, make_user, monkeypatch, tmp_path
+) -> None:
+    make_semester(name="Autumn 2027")
+    user = make_user()
+    credentials = {"email": user.email, "password": DEFAULT_TEST_PASSWORD}
+    db.session.commit()
+    sheet = tmp_path / "autumn.csv"
+    sheet.write_bytes(CSV)
+    started = _slowed(monkeypatch, import_command, "read_applicant_path")
+    outcome = []
+    work = threading.Thread(
+        target=lambda: outcome.append(
+            runner.invoke(args=["applicants", "import", "--semester", "Autumn 2027", str(sheet)])
+        )
+    )
+    work.start()
+    assert started.wait(timeout=30)
+    signed_in = app.test_client().post("/login", data=credentials)
+    work.join()
+    assert signed_in.status_code == 302, signed_in.text
+    assert outcome[0].exit_code == 0, outcome[0].output
+    assert "2 new applicants added" in outcome[0].output
