@@ -50,13 +50,6 @@ def seoul_and_tutor(session: Session | None, match: Match) -> tuple[str, str]:
     )
 
 
-def _semester(semester_id: int) -> Semester:
-    semester = db.session.get(Semester, semester_id)
-    if semester is None:
-        abort(404)
-    return semester
-
-
 @blueprint.app_context_processor
 def session_helpers() -> dict[str, object]:
     """``pair_sessions(semester, pairs)``: each pair's session in Seoul time and whether it is
@@ -70,7 +63,7 @@ def session_helpers() -> dict[str, object]:
 
 @blueprint.get("/")
 def index(semester_id: int) -> str:
-    semester = _semester(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     waiting = {m.id for m, _ in not_agreed(semester)}
     rows = []
     for m in active_matches(semester):
@@ -88,7 +81,7 @@ def index(semester_id: int) -> str:
 
 @blueprint.post("/<pair_id>")
 def set_session(semester_id: int, pair_id: str) -> Response:
-    semester = _semester(semester_id)
+    semester = db.get_or_404(Semester, semester_id)
     match = next((m for m in active_matches(semester) if m.public_id == pair_id), None)
     if match is None:
         abort(404)
