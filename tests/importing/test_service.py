@@ -111,6 +111,17 @@ def test_skip_invalid_imports_exactly_the_good_rows(
     assert [a.email for a in applicants(semester)] == [r["email"] for r in good]
 
 
+def test_skip_invalid_with_no_good_row_is_refused_and_not_audited(make_semester, do_import) -> None:
+    semester = make_semester()
+    bad = [tutor(capacity="0"), student(timezone="Mars/Olympus")]
+    with pytest.raises(InvalidRows) as caught:
+        do_import(semester, to_csv(bad), skip_invalid=True)
+    assert [e.row for e in caught.value.errors] == [2, 3]
+    assert "nothing was imported" in caught.value.message
+    assert applicants(semester) == []
+    assert audit_count() == 0
+
+
 def test_the_same_email_twice_names_both_rows_and_imports_nothing(make_semester, do_import) -> None:
     semester = make_semester()
     twin = student()

@@ -122,7 +122,9 @@ def import_applicants(
     check_can_import(semester, status, imported_by)
     if not file.header_ok:
         raise InvalidRows([e for e in file.errors if e.row == 1], header=True)
-    if not file.ok and not skip_invalid:
+    if not file.ok and (not skip_invalid or not file.records):
+        # Skipping the bad rows of a file that has no good one would import nothing yet be
+        # reported (and audited) as an import: refuse it like any other bad file.
         raise InvalidRows(file.errors)
     existing = {
         (applicant.role, applicant.email): applicant
