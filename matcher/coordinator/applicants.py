@@ -23,7 +23,6 @@ from matcher.services.applicants.listing import (
     semester_timezones,
 )
 from matcher.services.applicants.review import (
-    ERASED_NAME,
     ApplicantEdit,
     acknowledge_flag,
     applicant_flags,
@@ -133,7 +132,7 @@ def _pairs_of(applicant: Applicant) -> list[Match]:
 @blueprint.get("/applicants/<public_id>")
 def detail(public_id: str) -> str:
     applicant = get_applicant(public_id)
-    erased = applicant.display_name == ERASED_NAME
+    erased = applicant.is_erased
     return render_template(
         "coordinator/applicant.html",
         semester=applicant.semester,

@@ -97,6 +97,9 @@ class Applicant(Base):
     # Set for a dashboard import or `applicants import --by`; NULL for a command-line import
     # without --by (the audit event then names the command line as the actor).
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When a coordinator erased this person's data on request (services.applicants.review):
+    # the row stays, anonymous, for the semester's counts and the audit trail.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -127,6 +130,10 @@ class Applicant(Base):
         if email is not None and (email != normalise_email(email) or len(email) > MAX_EMAIL):
             raise ValueError("continue_with is a trimmed, lowercased email of at most 254 chars")
         return email
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def goal_list(self) -> list[str]:

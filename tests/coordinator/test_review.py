@@ -166,6 +166,24 @@ def test_erase_removes_personal_data_everywhere_and_ends_pairs(
         set_status(student, "approved", actor=ACTOR)
 
 
+def test_erasure_is_recorded_by_its_time_not_recognised_by_the_name(
+    make_semester, make_student
+) -> None:
+    semester = make_semester()
+    erased, namesake = make_student(semester), make_student(semester, display_name="(erased)")
+    set_status(erased, "waitlisted", actor=ACTOR)
+    set_status(namesake, "waitlisted", actor=ACTOR)
+    erase_applicant(erased, actor=ACTOR)
+    assert erased.erased_at is not None and erased.is_erased
+    assert erase_applicant(erased, actor=ACTOR) == 0  # a second erasure changes nothing
+    assert len(audit("applicant.erase")) == 1
+    # Erased people are never approved in bulk; someone who merely chose that name is.
+    erased.status = "waitlisted"
+    assert bulk_approve(semester, [erased.public_id, namesake.public_id], actor=ACTOR) == 1
+    assert (erased.status, namesake.status) == ("waitlisted", "approved")
+    assert namesake.erased_at is None
+
+
 def test_an_applicants_own_withdrawal_shows_up_as_a_flag_until_seen(
     client, make_user, login, make_semester, make_student, make_tutor
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -126,7 +128,6 @@ def test_rows_from_before_the_enum_columns_keep_their_values_and_rules(make_app)
 
 def _insert_semester_and_applicant(**columns: object) -> None:
     """Raw rows, as an older schema holds them (personal fields encrypted as the app does)."""
-    keys = current_keys()
     db.session.execute(
         text(
             "INSERT INTO semesters (id, name, starts_on, ends_on, session_minutes, status,"
@@ -134,6 +135,11 @@ def _insert_semester_and_applicant(**columns: object) -> None:
             " '2026-11-01 09:00:00+00:00')"
         )
     )
+    _insert_applicant(**columns)
+
+
+def _insert_applicant(**columns: object) -> None:
+    keys = current_keys()
     values = {
         "id": 1,
         "public_id": "T-ABCDEFGHJK",
@@ -163,3 +169,38 @@ def _insert_semester_and_applicant(**columns: object) -> None:
     names = ", ".join(values)
     params = ", ".join(f":{name}" for name in values)
     db.session.execute(text(f"INSERT INTO applicants ({names}) VALUES ({params})"), values)
+
+
+def test_people_erased_before_erased_at_existed_are_marked_erased(make_app) -> None:
+    app = make_app(create_tables=False)
+    with app.app_context():
+        upgrade(revision="c1659cd3f620")  # the revision before applicants.erased_at
+        keys = current_keys()
+        _insert_semester_and_applicant(
+            display_name=encrypt("(erased)", "display_name", keys),
+            status="withdrawn",
+            timezone="UTC",
+        )
+        _insert_applicant(  # withdrawn, from UTC too, but never erased: keeps its name
+            id=2,
+            public_id="T-MNPQRSTUVW",
+            display_name=encrypt("Mina*", "display_name", keys),
+            email_hash="1" * 64,
+            status="withdrawn",
+            timezone="UTC",
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO audit_events (at, actor, action, target, outcome, detail) VALUES"
+                " ('2026-11-20 10:00:00+00:00', 'user:1', 'applicant.erase', 'T-ABCDEFGHJK',"
+                " 'ok', '{}')"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        erased, kept = db.session.scalars(select(Applicant).order_by(Applicant.id)).all()
+        assert erased.erased_at == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+        assert erased.display_name == "(erased)"
+        assert kept.erased_at is None and kept.display_name == "Mina*"
+        db.session.remove()
+        db.engine.dispose()

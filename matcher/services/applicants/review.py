@@ -32,6 +32,7 @@ from matcher.models import (
     Match,
     Semester,
 )
+from matcher.models.base import utcnow
 from matcher.services.applicants.adding import join_in_order, new_edit_token
 from matcher.services.audit import record_event
 from matcher.services.constraints import flush
@@ -43,6 +44,7 @@ STATUS_ACTIONS: dict[str, str] = {
     ApplicantStatus.WAITLISTED: "applicant.waitlist",
     ApplicantStatus.WITHDRAWN: "applicant.withdraw",
 }
+# What an erased person is called wherever a name is shown (the column cannot be empty).
 ERASED_NAME = "(erased)"
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
@@ -78,7 +80,7 @@ def set_status(applicant: Applicant, status: str, *, actor: str) -> int:
         raise DomainError(f"Unknown status {status!r}.", field="status")
     if applicant.semester.is_closed:
         raise DomainError("This semester is closed; its applicants can no longer change.")
-    if applicant.display_name == ERASED_NAME and status == ApplicantStatus.APPROVED:
+    if applicant.is_erased and status == ApplicantStatus.APPROVED:
         raise DomainError("This person's data was erased; they cannot be approved again.")
     previous = applicant.status
     if previous == status:
@@ -108,9 +110,9 @@ def bulk_approve(semester: Semester, public_ids: Iterable[str], *, actor: str) -
             Applicant.semester_id == semester.id,
             Applicant.public_id.in_(wanted),
             Applicant.status.in_([ApplicantStatus.PENDING, ApplicantStatus.WAITLISTED]),
+            Applicant.erased_at.is_(None),
         )
     ).all()
-    rows = [a for a in rows if a.display_name != ERASED_NAME]  # names are encrypted: in Python
     for applicant in rows:
         set_status(applicant, ApplicantStatus.APPROVED, actor=actor)
     return len(rows)
@@ -183,7 +185,7 @@ def _check_edit(applicant: Applicant, edit: ApplicantEdit) -> str:
 def edit_applicant(applicant: Applicant, edit: ApplicantEdit, *, actor: str) -> int:
     """Correct an application; a change of time or time zone ends the person's active pairs
     (their common time may be gone) and returns how many ended."""
-    if applicant.display_name == ERASED_NAME:
+    if applicant.is_erased:
         raise DomainError("This person's data was erased; there is nothing to edit.")
     if applicant.semester.is_closed:
         raise DomainError("This semester is closed; its applicants can no longer change.")
@@ -225,7 +227,7 @@ def edit_applicant(applicant: Applicant, edit: ApplicantEdit, *, actor: str) -> 
 
 def new_private_link(applicant: Applicant, *, actor: str) -> str:
     """A new private-link token (shown once); the old link stops working at once."""
-    if applicant.display_name == ERASED_NAME:
+    if applicant.is_erased:
         raise DomainError("This person's data was erased; they have no private page.")
     token, token_hash = new_edit_token()
     applicant.edit_token_hash = token_hash
@@ -240,7 +242,7 @@ def erase_applicant(applicant: Applicant, *, actor: str) -> int:
     Their pairs end, coordinator notes about them (override notes, exclusion reasons) go, and
     the public id stays so the audit trail still adds up. Returns how many pairs ended.
     """
-    if applicant.display_name == ERASED_NAME:
+    if applicant.is_erased:
         return 0
     ended = _end_pairs(applicant, "erased on request", actor)
     touched = db.session.scalars(
@@ -254,6 +256,7 @@ def erase_applicant(applicant: Applicant, *, actor: str) -> int:
             or_(Exclusion.student_id == applicant.id, Exclusion.tutor_id == applicant.id)
         )
     )
+    applicant.erased_at = utcnow()
     applicant.display_name = ERASED_NAME
     applicant.email = f"erased-{applicant.public_id.lower()}@erased.invalid"
     applicant.timezone = "UTC"
