@@ -29,10 +29,15 @@ translations: $(STAMP)
 	@if ls matcher/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 		$(BIN)/pybabel -q compile -d matcher/translations; fi
 
+# The mail worker runs beside the server and stops with it; with no MATCHER_MAIL_URL it writes
+# each email (sign-ups, introductions…) as an .eml file into instance/outbox/; links in them
+# point at this server unless MATCHER_BASE_URL says otherwise.
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	export MATCHER_BASE_URL="$${MATCHER_BASE_URL:-http://$(HOST):$(PORT)}"; \
+		$(BIN)/flask mail worker --idle-seconds 2 & worker=$$!; trap 'kill $$worker' EXIT; \
+		$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # Debian's chromium (Playwright cannot download its own browser here) and a Korean font, so
 # screenshots of the Korean forms show Hangul rather than empty boxes.

@@ -78,6 +78,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import matcher.intake.link_request
     from matcher.auth.views import blueprint as auth
     from matcher.coordinator.views import blueprint as coordinator
     from matcher.intake.session_views import blueprint as intake  # views + the session routes

@@ -99,6 +99,23 @@ class Config:
     INTAKE_RATE_LIMIT = "20 per hour"  # form submissions per address
     INTAKE_MIN_FILL_SECONDS = 4  # faster than this is a bot, not a person
 
+    # Email (matcher.mail, services.mail). An empty MAIL_URL writes .eml files into
+    # instance/outbox/. Links in messages are built from BASE_URL, never from a request's Host.
+    MAIL_URL = ""
+    MAIL_FROM = "LELP Match <lelp-match@example.org>"
+    BASE_URL = "http://127.0.0.1:5000"
+    MAIL_TIMEOUT_SECONDS = 30
+    MAIL_MAX_ATTEMPTS = 8  # then failed for good (a 5xx answer fails at once)
+    MAIL_RETRY_BASE_SECONDS = 60  # doubles after each temporary failure ...
+    MAIL_RETRY_MAX_SECONDS = 6 * 3600  # ... up to this
+    # A worker owns a message it took for this long; longer than any one send can take (the
+    # timeout above), so another worker never sends it meanwhile, and after a crash it comes back.
+    MAIL_CLAIM_SECONDS = 300
+    MAIL_WORKER_IDLE_SECONDS = 10
+    # "Email me my link": requests per address (the form), and emails per person per hour.
+    LINK_REQUEST_RATE_LIMIT = "5 per hour"
+    LINK_REQUESTS_PER_RECIPIENT = 3
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"

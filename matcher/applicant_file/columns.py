@@ -9,7 +9,16 @@ from matcher.applicant_file.errors import RowError
 from matcher.applicant_file.messages import shown
 
 REQUIRED = ("role", "display_name", "email", "timezone", "availability", "goals", "level")
-OPTIONAL = ("gender", "gender_preference", "korean", "in_person", "capacity", "continue_with")
+OPTIONAL = (
+    "gender",
+    "gender_preference",
+    "korean",
+    "in_person",
+    "capacity",
+    "continue_with",
+    "language",
+    "share_contact",
+)
 COLUMNS = REQUIRED + OPTIONAL
 _NOT_A_HEADER = (
     "row 1 must be the header, naming the columns "

@@ -12,6 +12,7 @@ from matcher.domain import (
     GENDERS,
     GOALS,
     KOREAN_ABILITIES,
+    LANGUAGES,
     LEVELS,
     MAX_CAPACITY,
     MAX_EMAIL,
@@ -163,6 +164,16 @@ def parse_capacity(text: str, role: str | None) -> int:
             f"{shown(value)} is not a capacity; a tutor takes {MIN_CAPACITY} to {MAX_CAPACITY} students"
         )
     return int(value)
+
+
+def parse_language(text: str) -> str | None:
+    """``ko`` or ``en``; empty is None: the role's default (ApplicantDraft.page_language)."""
+    return _optional_choice(text, LANGUAGES, "language") or None
+
+
+def parse_share_contact(text: str) -> bool:
+    """Only an explicit ``yes`` shares the email with the partner; empty means no."""
+    return _optional_choice(text, ("yes", "no"), "yes/no answer") == "yes"
 
 
 def parse_continue_with(text: str) -> str | None:

@@ -82,6 +82,9 @@ def _check_row(
     check("in_person", fields.parse_in_person, False)
     check("capacity", lambda text: fields.parse_capacity(text, role), 1)
     check("continue_with", fields.parse_continue_with)
+    # None when the file has no such column: an update then keeps what the person chose.
+    check("language", fields.parse_language)
+    check("share_contact", fields.parse_share_contact)
     email = values.get("email")
     if email is not None and email == values.get("continue_with"):
         errors.append(RowError(number, "continue_with", "this is the person's own email"))

@@ -34,6 +34,7 @@ def register_commands(app: Flask) -> None:
     from matcher.cli.calendar import calendar_cli
     from matcher.cli.data_key import data_key_cli
     from matcher.cli.demo import demo_command
+    from matcher.cli.mail import mail_cli
     from matcher.cli.match import match_cli
     from matcher.cli.proposals import propose  # noqa: F401  (adds `match propose`)
     from matcher.cli.purge import purge_command
@@ -52,6 +53,7 @@ def register_commands(app: Flask) -> None:
         backup_command,
         data_key_cli,
         calendar_cli,
+        mail_cli,
     ):
         app.cli.add_command(command)
 

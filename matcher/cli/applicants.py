@@ -79,6 +79,11 @@ def default_rejected_path(file: Path) -> Path:
     "they are always written [default: FILE's name + .rejected.csv].",
 )
 @max_rows_option
+@click.option(
+    "--send-links",
+    is_flag=True,
+    help="Email each new person their private link (queued in the outbox; `mail send` delivers).",
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(
     semester_name: str,
@@ -88,6 +93,7 @@ def import_command(
     skip_invalid: bool,
     rejected: Path | None,
     max_rows: int | None,
+    send_links: bool,
     file: Path,
 ) -> None:
     """Import applicants from FILE (.csv or .xlsx, the applicants contract's columns).
@@ -131,6 +137,7 @@ def import_command(
         "actor": CLI_ACTOR,
         "skip_invalid": skip_invalid,
         "dry_run": dry_run,
+        "send_links": send_links,
     }
     if dry_run:
         try:
@@ -146,6 +153,16 @@ def import_command(
                 _write_rejected(result, rejected_path)
     for line in describe(summary):
         click.echo(line)
+    if summary.links_sent or summary.links_unsendable:
+        click.echo(
+            f"Queued {summary.links_sent} private link email(s)"
+            + (
+                f"; {summary.links_unsendable} address(es) cannot receive mail"
+                if summary.links_unsendable
+                else ""
+            )
+            + "."
+        )
     if summary.rejected:
         verb = "Would write" if dry_run else "Wrote"
         click.echo(

@@ -15,6 +15,7 @@ from matcher.extensions import db
 from matcher.matching.periods import format_periods, windows_by_period
 from matcher.models import Applicant, Match, Semester
 from matcher.security.redirects import safe_next
+from matcher.services.applicants.links import revoke_all_links
 from matcher.services.applicants.listing import (
     FEW_OPTIONS,
     SORTS,
@@ -220,19 +221,27 @@ def edit(public_id: str) -> str | Response:
 def new_link(public_id: str) -> str | Response:
     applicant = get_applicant(public_id)
     try:
-        token = new_private_link(applicant, actor=_actor())
+        new_private_link(applicant, actor=_actor())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for(".detail", public_id=applicant.public_id))
     db.session.commit()
-    link = url_for("intake.me", token=token, _external=True)
-    return render_template(
-        "coordinator/applicant_link.html",
-        semester=applicant.semester,
-        applicant=applicant,
-        link=link,
+    flash(
+        "A new private link was emailed to the applicant (see the outbox); "
+        "every earlier link has stopped working.",
+        "info",
     )
+    return redirect(url_for(".detail", public_id=applicant.public_id))
+
+
+@blueprint.post("/applicants/<public_id>/revoke-links")
+def revoke_links(public_id: str) -> Response:
+    applicant = get_applicant(public_id)
+    removed = revoke_all_links(applicant, actor=_actor())
+    db.session.commit()
+    flash(f"{removed} private link(s) revoked; {applicant.public_id} has no working link.", "info")
+    return redirect(url_for(".detail", public_id=applicant.public_id))
 
 
 @blueprint.route("/applicants/<public_id>/erase", methods=["GET", "POST"])

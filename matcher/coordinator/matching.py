@@ -27,6 +27,7 @@ from matcher.models import Match, Semester
 from matcher.security.redirects import safe_next
 from matcher.services.audit import user_actor
 from matcher.services.errors import DomainError
+from matcher.services.mail.notices import tell_pair_ended
 from matcher.services.pairs.actions import (
     confirm_all,
     confirm_pairs,
@@ -217,10 +218,12 @@ def unlock(pair_id: str) -> Response:
 @blueprint.post("/pairs/<pair_id>/end")
 def end(pair_id: str) -> Response:
     def act(match: Match, form: PairActionForm) -> str:
-        end_pair(match.public_id, form.version.data, form.reason.data, actor=_actor())
+        ended = end_pair(match.public_id, form.version.data, form.reason.data, actor=_actor())
+        include = request.form.get("tell_reason") == "yes"
+        told = tell_pair_ended(ended, reason=ended.end_reason if include else None)
         return (
-            f"Ended {match.public_id}. Both people are free: re-run matching to find them new "
-            "partners (locked and confirmed pairs stay)."
+            f"Ended {match.public_id}; {told} email(s) queued. Both people are free: re-run "
+            "matching to find them new partners (locked and confirmed pairs stay)."
         )
 
     return _pair_action(pair_id, act)

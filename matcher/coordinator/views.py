@@ -8,7 +8,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from matcher.coordinator import accounts, applicants, audit, matching, semesters, sessions
+from matcher.coordinator import (
+    accounts,
+    applicants,
+    audit,
+    matching,
+    outbox,
+    semesters,
+    sessions,
+)
 from matcher.coordinator.changes import commit_or_flash
 from matcher.coordinator.forms import ConfirmForm
 from matcher.coordinator.semesters import retention_reminders
@@ -29,6 +37,7 @@ blueprint.register_blueprint(accounts.blueprint)
 blueprint.register_blueprint(applicants.blueprint)
 blueprint.register_blueprint(audit.blueprint)
 blueprint.register_blueprint(matching.blueprint)
+blueprint.register_blueprint(outbox.blueprint)
 blueprint.register_blueprint(semesters.blueprint)
 blueprint.register_blueprint(sessions.blueprint)
 

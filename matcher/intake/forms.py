@@ -72,7 +72,12 @@ class ApplicationForm(FlaskForm):
     continue_with = EmailField(filters=[normalised])
     note = TextAreaField(_l("Anything else we should know? (optional)"), filters=[normalised])
     language = RadioField(
-        _l("Language for your private page"),
+        _l("Language for your private page and emails"),
+        validate_choice=False,
+    )
+    share_contact = RadioField(
+        _l("May we give your email address to your partner?"),
+        default="no",
         validate_choice=False,
     )
     consent = BooleanField(_l("I have read the privacy notice and I agree."))
@@ -127,6 +132,10 @@ class ApplicationForm(FlaskForm):
 
     def validate_language(self, field: RadioField) -> None:
         if field.data not in ("ko", "en"):
+            raise ValidationError(_l("Please choose one of the options."))
+
+    def validate_share_contact(self, field: RadioField) -> None:
+        if field.data not in ("yes", "no"):
             raise ValidationError(_l("Please choose one of the options."))
 
     def validate_consent(self, field: BooleanField) -> None:
@@ -212,6 +221,7 @@ def signup_fields(form: ApplicationForm, role: str) -> ApplicantDraft:
         continue_with=data["continue_with"] or None,
         note=data["note"] or None,
         language=data["language"],
+        share_contact=data["share_contact"] == "yes",
     )
 
 
@@ -234,4 +244,16 @@ def form_data(applicant: Applicant) -> dict[str, Any]:
         "continue_with": applicant.continue_with or "",
         "note": applicant.note or "",
         "language": applicant.language,
+        "share_contact": "yes" if applicant.share_contact else "no",
     }
+
+
+class LinkRequestForm(FlaskForm):
+    """ "Email me my link": only an address; the answer never says whether it is known."""
+
+    email = EmailField(_l("Email"), filters=[normalised])
+
+    def validate_email(self, field: EmailField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Please enter your email address."))
+        check_email(field.data)

@@ -15,7 +15,9 @@ from matcher.models.exclusion import Exclusion
 from matcher.models.login_lock import LoginLock
 from matcher.models.match import Match
 from matcher.models.match_run import MatchRun
+from matcher.models.outbox import MailKind, OutboxMessage, OutboxStatus
 from matcher.models.pair_session import PairSession
+from matcher.models.private_link import PrivateLink
 from matcher.models.semester import Semester
 from matcher.models.user import User, UserRole
 
@@ -28,10 +30,14 @@ __all__ = [
     "ConsentSource",
     "Exclusion",
     "LoginLock",
+    "MailKind",
     "Match",
     "MatchRun",
     "MatchStatus",
+    "OutboxMessage",
+    "OutboxStatus",
     "PairSession",
+    "PrivateLink",
     "Role",
     "Semester",
     "SemesterStatus",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from matcher.crypto.fields import EncryptedText
@@ -85,6 +85,9 @@ class Applicant(Base):
     language: Mapped[Language] = mapped_column(
         enum_type(Language, name="language_known", length=2), default=Language.KO
     )
+    # Whether the partner may be given this person's email once matched (the contract's
+    # share_contact); otherwise the partner learns only the display name.
+    share_contact: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[ApplicantStatus] = mapped_column(
         enum_type(ApplicantStatus, name="status_known", length=12), default=ApplicantStatus.PENDING
     )

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from matcher.extensions import db
-from matcher.models import AuditEvent, Exclusion, Match
+from matcher.models import AuditEvent, Exclusion, Match, OutboxMessage
 from matcher.services.applicants.adding import hash_edit_token
 from matcher.services.applicants.review import (
     ApplicantEdit,
@@ -304,13 +304,16 @@ def test_edit_page_puts_errors_by_the_field_and_escapes_hostile_text(
     assert "expected a day and a time range" in bad.text
 
 
-def test_new_link_is_shown_once_and_erase_needs_the_typed_id(
+def test_new_link_is_emailed_not_shown_and_erase_needs_the_typed_id(
     client, make_user, login, make_student
 ) -> None:
     student = make_student()
     login(client, make_user())
     shown = client.post(f"/dashboard/applicants/{student.public_id}/link")
-    token = re.search(r"/me/([A-Za-z0-9_-]+)", shown.text).group(1)
+    assert shown.status_code == 302
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert (message.kind, message.applicant_id) == ("link_reissued", student.id)
+    token = re.search(r"/me/([A-Za-z0-9_-]+)", message.body).group(1)
     assert applicant_for_token(token) == student
     assert token not in client.get(f"/dashboard/applicants/{student.public_id}").text
     client.post(f"/dashboard/applicants/{student.public_id}/erase", data={"confirm": "wrong"})

@@ -214,8 +214,15 @@ DASHBOARD: dict[str, Route] = {
         applicant_url("edit"), edit_fields, audited_without_change=frozenset({"applicant.edit"})
     ),
     "coordinator.applicants.erase": Route(erase_url, erase_fields, changes_closed_semester=True),
-    "coordinator.applicants.new_link": Route(
-        applicant_url("link"), redirects_when_done=False, changes_closed_semester=True
+    "coordinator.applicants.new_link": Route(applicant_url("link"), changes_closed_semester=True),
+    "coordinator.applicants.revoke_links": Route(
+        applicant_url("revoke-links"), changes_closed_semester=True
+    ),
+    "coordinator.outbox.retry": Route(
+        lambda _w: st.sampled_from([1, 10**9]).map(lambda i: f"/dashboard/outbox/{i}/retry")
+    ),
+    "coordinator.outbox.introductions": Route(
+        semester_url("/introductions"), audited_without_change=frozenset({"mail.queued"})
     ),
     "coordinator.applicants.change_status": Route(
         applicant_url("status"),
@@ -300,4 +307,5 @@ FUZZED: dict[str, str] = {
     "intake.edit": "fuzzing/test_private_link_posts.py::test_changing_times_never_breaks_anything",
     "intake.withdraw": "fuzzing/test_private_link_posts.py::test_withdrawing_never_breaks_anything",
     "intake.choose_session": "fuzzing/test_private_link_posts.py::test_choosing_a_session_never_breaks_anything",
+    "intake.link_request": "fuzzing/test_link_request_posts.py::test_a_link_request_never_breaks_anything",
 }

@@ -12,8 +12,10 @@ from sqlalchemy import text as sql
 from matcher.crypto.lookup import email_hash
 from matcher.extensions import db
 from matcher.models import Applicant, AuditEvent, Exclusion, Semester
+from matcher.services.applicants.links import issue_extra_link
 from matcher.services.errors import DomainError
 from matcher.services.files.roster import export_roster
+from matcher.services.mail.outbox import Letter, queue_for_applicant
 from matcher.services.privacy.purge import add_months, semesters_past_retention
 from matcher.services.semesters.lifecycle import start_next_semester
 
@@ -33,6 +35,11 @@ def closed_semester(make_semester, make_student, make_tutor):
     semester = make_semester(name="Spring 2026", status="active")
     canary = make_student(semester, display_name=CANARY_NAME, email=CANARY_EMAIL)
     canary.note = CANARY_NOTE
+    # An email that never went (failed for good) still holds the words it would have said.
+    unsent = queue_for_applicant(canary, "pair_ended", Letter(f"To {CANARY_NAME}", CANARY_NOTE))
+    assert unsent is not None
+    unsent.status = "failed"
+    issue_extra_link(canary)
     tutor = make_tutor(semester, display_name="Tutor Quill")
     other_tutor = make_tutor(semester)
     make_pair(semester, canary, tutor, status="ended", end_reason=CANARY_REASON)

@@ -67,6 +67,13 @@ def apply_fields(applicant: Applicant, fields: ApplicantDraft) -> None:
     applicant.in_person = bool(fields.in_person)
     applicant.capacity = fields.capacity if fields.role == Role.TUTOR else 1
     applicant.continue_with = (fields.continue_with or "").strip().lower() or None
+    # Optional: a form always answers; a file without the column leaves the answer as it was
+    # (None), and a new person who was never asked shares nothing.
+    share_contact = getattr(fields, "share_contact", None)
+    if share_contact is not None:
+        applicant.share_contact = bool(share_contact)
+    elif applicant.share_contact is None:
+        applicant.share_contact = False
 
 
 def add_applicant(

@@ -29,14 +29,18 @@ from matcher.models import (
     ApplicantStatus,
     AuditEvent,
     Exclusion,
+    MailKind,
     Match,
     Semester,
 )
 from matcher.models.base import utcnow
 from matcher.services.applicants.adding import join_in_order, new_edit_token
+from matcher.services.applicants.links import revoke_extra_links
 from matcher.services.audit import record_event
 from matcher.services.constraints import flush
 from matcher.services.errors import DomainError, NotFound
+from matcher.services.mail.notices import send_private_link
+from matcher.services.mail.outbox import forget_unsent_mail
 from matcher.services.pairs.records import active_pairs_of, end_match, lock_tutors
 
 STATUS_ACTIONS: dict[str, str] = {
@@ -226,13 +230,15 @@ def edit_applicant(applicant: Applicant, edit: ApplicantEdit, *, actor: str) -> 
 
 
 def new_private_link(applicant: Applicant, *, actor: str) -> str:
-    """A new private-link token (shown once); the old link stops working at once."""
+    """A new private link, emailed to the person; every earlier link stops working at once."""
     if applicant.is_erased:
         raise DomainError("This person's data was erased; they have no private page.")
     token, token_hash = new_edit_token()
     applicant.edit_token_hash = token_hash
+    revoke_extra_links(applicant)
     flush()
     record_event("applicant.new_link", actor=actor, target=applicant.public_id)
+    send_private_link(applicant, token, MailKind.LINK_REISSUED)
     return token
 
 
@@ -266,6 +272,8 @@ def erase_applicant(applicant: Applicant, *, actor: str) -> int:
     applicant.continue_with = None
     applicant.note = None
     applicant.edit_token_hash = None
+    revoke_extra_links(applicant)
+    forget_unsent_mail(applicant.id)
     applicant.status = ApplicantStatus.WITHDRAWN
     flush()
     record_event(

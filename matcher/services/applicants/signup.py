@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from matcher.domain import ApplicantDraft
 from matcher.domain.windows import WeeklyWindow, format_windows, merge_windows
@@ -14,6 +13,7 @@ from matcher.extensions import db
 from matcher.models import (
     Applicant,
     ApplicantStatus,
+    MailKind,
     Match,
     MatchStatus,
     Semester,
@@ -23,11 +23,12 @@ from matcher.services.applicants.adding import (
     add_applicant,
     apply_fields,
     find_applicant,
-    hash_edit_token,
     new_edit_token,
 )
+from matcher.services.applicants.links import applicant_for_token as applicant_for_token
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
+from matcher.services.mail.notices import send_private_link, tell_pair_ended
 from matcher.services.pairs.records import active_pairs_of, end_match
 
 WITHDRAWN_REASON = "withdrawn by applicant"
@@ -81,15 +82,8 @@ def submit_application(
         target=applicant.public_id,
         detail={"role": applicant.role},
     )
+    send_private_link(applicant, token, MailKind.SIGNUP)
     return applicant, token
-
-
-def applicant_for_token(token: str) -> Applicant | None:
-    if not token or len(token) > 200:
-        return None
-    return db.session.scalars(
-        select(Applicant).where(Applicant.edit_token_hash == hash_edit_token(token))
-    ).first()
 
 
 def can_edit_everything(applicant: Applicant) -> bool:
@@ -118,6 +112,8 @@ def _end_match(applicant: Applicant, match: Match, reason: str) -> None:
         target=match.public_id,
         detail={"applicant": applicant.public_id, "reason": reason},
     )
+    # The partner hears of it; the reason (this person's own change) is not theirs to read.
+    tell_pair_ended(match, reason=None, skip=applicant)
 
 
 def _end_pairs_that_no_longer_fit(applicant: Applicant) -> int:

@@ -11,10 +11,12 @@ from matcher.applicant_file import ApplicantFile, ApplicantRecord, RowError, ign
 from matcher.database import begin_writing
 from matcher.domain.windows import format_windows
 from matcher.extensions import db
+from matcher.mail.compose import is_valid_address
 from matcher.models import (
     Applicant,
     ApplicantStatus,
     ConsentSource,
+    MailKind,
     Match,
     Semester,
     User,
@@ -22,9 +24,10 @@ from matcher.models import (
 )
 from matcher.models.applicant import new_public_id
 from matcher.models.base import utcnow
-from matcher.services.applicants.adding import apply_fields
+from matcher.services.applicants.adding import apply_fields, new_edit_token
 from matcher.services.audit import record_event, user_actor
 from matcher.services.errors import DomainError
+from matcher.services.mail.notices import send_private_link
 from matcher.services.pairs.records import active_pairs_of, end_match
 
 IMPORT_STATUSES = (ApplicantStatus.APPROVED, ApplicantStatus.PENDING)
@@ -61,6 +64,8 @@ class ImportSummary:
     encoding: str
     status: str
     dry_run: bool
+    links_sent: int = 0  # new people whose private link was queued by email (--send-links)
+    links_unsendable: int = 0  # new people whose address no mail can reach
 
     @property
     def total(self) -> int:
@@ -106,6 +111,7 @@ def import_applicants(
     actor: str,
     skip_invalid: bool = False,
     dry_run: bool = False,
+    send_links: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Add the file's applicants to ``semester``, or update those already in it (same role and email).
@@ -138,10 +144,13 @@ def import_applicants(
     fresh = [r for r in file.records if (r.role, r.email) not in existing]
     moved = {a.id for a, record in updates if _times_changed(a, record)}
     pairs = active_pairs_of(*moved)
+    sent = unsendable = 0
     if not dry_run:
         _update(updates, progress)
         _end(pairs, actor)
-        _add(semester, fresh, status, imported_by, notice_version, progress)
+        added = _add(semester, fresh, status, imported_by, notice_version, progress)
+        if send_links:
+            sent, unsendable = _send_links(added)
     summary = ImportSummary(
         new=len(fresh),
         updated=len(updates),
@@ -151,6 +160,8 @@ def import_applicants(
         encoding=file.encoding,
         status=status,
         dry_run=dry_run,
+        links_sent=sent,
+        links_unsendable=unsendable,
     )
     if not dry_run:
         record_event(
@@ -167,6 +178,7 @@ def import_applicants(
                 "unknown_columns": len(file.unknown_columns),
                 # None: run from the command line without --by (the actor says "cli").
                 "imported_by": user_actor(imported_by.id) if imported_by else actor,
+                "links_sent": summary.links_sent,
             },
         )
     return summary
@@ -179,9 +191,10 @@ def _add(
     imported_by: User | None,
     notice_version: str,
     progress: Callable[[int], None] | None,
-) -> None:
+) -> list[Applicant]:
     now = utcnow()
     taken: set[str] = set()
+    added: list[Applicant] = []
     for start in range(0, len(records), CHUNK_ROWS):
         chunk = records[start : start + CHUNK_ROWS]
         applicants = []
@@ -200,8 +213,23 @@ def _add(
             applicants.append(applicant)
         db.session.add_all(applicants)
         db.session.flush()
+        added.extend(applicants)
         if progress is not None:
             progress(len(chunk))
+    return added
+
+
+def _send_links(people: list[Applicant]) -> tuple[int, int]:
+    """Each new person gets a private link by email; imports send nothing unless asked."""
+    sent = unsendable = 0
+    for person in people:
+        if not is_valid_address(person.email):
+            unsendable += 1
+            continue
+        token, person.edit_token_hash = new_edit_token()
+        send_private_link(person, token, MailKind.SIGNUP)
+        sent += 1
+    return sent, unsendable
 
 
 def _unused_public_id(role: str, taken: set[str]) -> str:
@@ -217,6 +245,8 @@ def _update(
 ) -> None:
     for applicant, record in updates:
         apply_fields(applicant, record)
+        if record.language is not None:
+            applicant.language = record.language
     db.session.flush()
     if progress is not None and updates:
         progress(len(updates))

@@ -23,6 +23,7 @@ from matcher.models import (
 from matcher.models.base import utcnow
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
+from matcher.services.mail.outbox import forget_unsent_mail_of_semester
 
 # The documented default: a closed semester's personal data is kept 12 months (long enough for
 # next year's same-term semester to look back), then it is due for purging. RETENTION_MONTHS in
@@ -120,6 +121,7 @@ def purge_semester(semester: Semester, *, actor: str) -> dict[str, Any]:
     """
     check_purgeable(semester)
     counts = anonymous_counts(semester)
+    forget_unsent_mail_of_semester(semester.id)  # private links go with the applicants (cascade)
     for model in PURGED_TABLES:
         db.session.execute(
             delete(model).where(model.semester_id == semester.id),

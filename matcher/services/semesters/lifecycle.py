@@ -9,10 +9,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from matcher.extensions import db
-from matcher.models import Applicant, ApplicantStatus, Match, MatchStatus, Semester, SemesterStatus
+from matcher.models import (
+    Applicant,
+    ApplicantStatus,
+    MailKind,
+    Match,
+    MatchStatus,
+    Semester,
+    SemesterStatus,
+)
 from matcher.models.applicant import new_public_id
+from matcher.services.applicants.adding import new_edit_token
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
+from matcher.services.mail.notices import send_private_link
 from matcher.services.semesters.stages import create_semester, move_semester
 
 # What a returning applicant keeps from last semester: their answers, and the consent they gave
@@ -31,6 +41,7 @@ CARRIED_FIELDS = (
     "in_person",
     "capacity",
     "language",
+    "share_contact",
     "consented_at",
     "notice_version",
     "consent_source",
@@ -110,6 +121,7 @@ def start_next_semester(
         people.setdefault(match.tutor_id, match.tutor)
         partner.setdefault(match.student_id, match.tutor)
         partner.setdefault(match.tutor_id, match.student)
+    carried_people = []
     for old in people.values():
         carried = Applicant(
             public_id=new_public_id(old.role),
@@ -119,7 +131,12 @@ def start_next_semester(
             **{field: getattr(old, field) for field in CARRIED_FIELDS},
         )
         db.session.add(carried)
+        carried_people.append(carried)
     db.session.flush()
+    for carried in carried_people:
+        # A new semester, a new private page: its link goes to the person by email.
+        token, carried.edit_token_hash = new_edit_token()
+        send_private_link(carried, token, MailKind.NEW_SEMESTER)
     students = sum(1 for p in people.values() if p.role == "student")
     mutual = sum(
         1 for p in people.values() if p.role == "student" and partner[partner[p.id].id].id == p.id

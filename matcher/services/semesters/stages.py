@@ -8,10 +8,17 @@ from sqlalchemy import func, select
 
 from matcher.domain import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES, SEMESTER_STATUSES
 from matcher.extensions import db
-from matcher.models import Semester, SemesterStatus
+from matcher.models import MailKind, Semester, SemesterStatus
 from matcher.models.base import utcnow
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError, NotFound
+from matcher.services.mail.notices import remind_semester
+
+# Moving a semester here emails its people (services.mail.notices.remind_semester).
+REMINDERS = {
+    SemesterStatus.ACTIVE: MailKind.SEMESTER_ACTIVE,
+    SemesterStatus.CLOSED: MailKind.SEMESTER_CLOSED,
+}
 
 
 def intake_semester() -> Semester | None:
@@ -107,4 +114,6 @@ def move_semester(semester: Semester, to_status: str, *, actor: str) -> Semester
         target=f"semester:{semester.id}",
         detail={"from": current, "to": target},
     )
+    if target in REMINDERS:
+        remind_semester(semester, REMINDERS[target], actor=actor)
     return semester
