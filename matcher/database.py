@@ -48,7 +48,7 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
 def reads_first(view: F) -> F:
     """Mark a view whose transaction begins read-only; its service calls begin_writing()."""
-    view.reads_first = True  # type: ignore[attr-defined]
+    view.reads_first = True  # type: ignore[attr-defined]  # a marker on the function object
     return view
 
 

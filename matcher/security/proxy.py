@@ -41,4 +41,5 @@ def proxy_counts(app: Flask) -> dict[str, int]:
 def install(app: Flask) -> None:
     counts = proxy_counts(app)
     if any(counts.values()):
+        # Flask's documented way to wrap its WSGI app; mypy sees a method being replaced.
         app.wsgi_app = ProxyFix(app.wsgi_app, **counts)  # type: ignore[method-assign]

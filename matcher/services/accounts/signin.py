@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from matcher.extensions import db
@@ -156,9 +157,12 @@ def locked_addresses(now: datetime | None = None) -> dict[int, int]:
 
 def clear_locks(user: User) -> int:
     """Lift every address's lock on this account (admin reset, `flask users unlock`)."""
-    result = db.session.execute(delete(LoginLock).where(LoginLock.user_id == user.id))
+    # A DELETE's result is a CursorResult, which counts the rows it removed.
+    result = cast(
+        CursorResult[Any], db.session.execute(delete(LoginLock).where(LoginLock.user_id == user.id))
+    )
     db.session.flush()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)
 
 
 def unlock_account(email: str, *, actor: str) -> int:
