@@ -33,6 +33,7 @@ class MailKind(StrEnum):
     PAIR_ENDED = "pair_ended"
     SEMESTER_ACTIVE = "semester_active"
     SEMESTER_CLOSED = "semester_closed"
+    SESSION = "session"  # the weekly session was accepted, changed, agreed or set (issue 15)
 
 
 def _sql_list(values: type[StrEnum]) -> str:

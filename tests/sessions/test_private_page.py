@@ -114,3 +114,23 @@ def test_a_closed_semester_shows_the_session_without_forms(client, people):
     response = client.post(student_link + "/session", data={"pair": match.public_id, "start": key})
     assert response.status_code == 303
     assert not db.session.scalar(select(PairSession)).student_accepted
+
+
+def test_the_other_person_is_told_by_email_with_the_calendar(client, people):
+    from matcher.models import OutboxMessage
+
+    match, student_link, tutor_link = people
+    key = state_of(match).session.key
+    client.post(student_link + "/session", data={"pair": match.public_id, "start": key})
+    (message,) = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "session"))
+    assert message.applicant_id == match.tutor_id and message.language == "en"
+    assert message.subject == "별* accepted your weekly time"
+    assert "Wednesday 19:00-20:00" in message.body and "/me/" in message.body
+    assert f"UID:{match.public_id}@lelp-match" in (message.calendar or "")
+    client.post(tutor_link + "/session", data={"pair": match.public_id, "start": key})
+    latest = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "session").order_by(OutboxMessage.id)
+    ).all()[-1]
+    assert latest.applicant_id == match.student_id and latest.language == "ko"
+    assert latest.subject == "매주 LELP 수업 시간이 정해졌습니다"
+    assert "목요일 09:00-10:00" in latest.body
