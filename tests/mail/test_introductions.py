@@ -171,3 +171,28 @@ def test_when_a_student_withdraws_the_tutor_is_told_without_a_reason(spring) -> 
     [message] = ended_mail()
     assert message.applicant_id == spring["tess"].id
     assert "withdrawn" not in message.body and "The coordinator wrote" not in message.body
+
+
+def test_an_introduction_gives_the_weekly_session_and_attaches_the_calendar(
+    app, runner, make_semester, make_student, make_tutor, smtp_server
+) -> None:
+    from matcher.services.sessions.agreement import sync_semester
+
+    semester = make_semester(name="Spring 2027", status="active")
+    student = make_student(semester, windows="Thu 08:00-10:00", email="ara@example.org")
+    tutor = make_tutor(
+        semester, windows="Wed 19:00-21:00", timezone="America/New_York", email="t@example.org"
+    )
+    tutor.language = "en"
+    match = pair(semester, student, tutor)
+    sync_semester(semester)
+    db.session.commit()
+    assert introduce(runner).exit_code == 0
+    to_tutor = by_reader()[tutor.id]
+    assert "Your weekly session:\n  Wednesday 19:00-20:00\n" in to_tutor.body
+    app.config["MAIL_URL"] = smtp_server.url
+    assert runner.invoke(args=["mail", "send"]).exit_code == 0
+    received = {r.rcpt_tos[0]: r.message for r in smtp_server.recorder.received}
+    [calendar] = [p for p in received["t@example.org"].iter_attachments()]
+    assert calendar.get_content_type() == "text/calendar"
+    assert f"UID:{match.public_id}@lelp-match" in calendar.get_content()
