@@ -16,13 +16,12 @@ from wtforms.validators import DataRequired, Length
 from matcher.domain import Role
 from matcher.extensions import db, limiter
 from matcher.intake.views import _load, _private, _rate_limit, blueprint
-from matcher.matching.session_text import moves, session_text
 from matcher.matching.sessions import Session
 from matcher.models import Applicant, Match, MatchStatus
 from matcher.services.errors import DomainError
 from matcher.services.pairs.records import active_pairs_of
 from matcher.services.sessions.agreement import choose, state_of
-from matcher.services.sessions.texts import day_name, readable
+from matcher.services.sessions.texts import clock_change_lines, session_text_lines
 
 
 class SessionChoiceForm(FlaskForm):
@@ -57,7 +56,7 @@ class SessionCard:
 
 
 def _lines(session: Session, me: Applicant, partner: Applicant) -> list[str]:
-    return readable(session_text(session, me.timezone, me.timezone, partner.timezone))
+    return session_text_lines(session, me.timezone, partner.timezone)
 
 
 def _card(match: Match, me: Applicant) -> SessionCard:
@@ -65,17 +64,7 @@ def _card(match: Match, me: Applicant) -> SessionCard:
     partner = match.tutor if me.id == match.student_id else match.student
     weekly = match.windows_student_local if me.role == Role.STUDENT else match.windows_tutor_local
     session = state.session
-    changes = [
-        _(
-            "From %(date)s it starts on %(day)s at %(time)s (before: %(before)s),"
-            " because clocks change.",
-            date=m.on.isoformat(),
-            day=day_name(m.weekday),
-            time=m.starts,
-            before=m.before,
-        )
-        for m in moves(session, me.timezone)
-    ]
+    changes = clock_change_lines(session, me.timezone) if session else []
     mine = state.accepted_by(me)
     theirs = state.student_accepted if me.role == Role.TUTOR else state.tutor_accepted
     return SessionCard(

@@ -17,12 +17,12 @@ from sqlalchemy.orm import joinedload
 
 from matcher.exports.ics import SessionEvents, calendar_bytes
 from matcher.extensions import db
-from matcher.matching.session_text import moves, session_text
+from matcher.matching.session_text import session_text
 from matcher.matching.sessions import Session, SessionPlan
 from matcher.models import Applicant, Match, MatchStatus, PairSession, Semester
 from matcher.services.sessions.agreement import rows_for
 from matcher.services.sessions.plans import plan_matches, semester_plans
-from matcher.services.sessions.texts import day_name, readable
+from matcher.services.sessions.texts import clock_change_lines, readable
 
 UID_DOMAIN = "lelp-match"
 
@@ -49,18 +49,8 @@ def _description(session: Session, me: Applicant, partner: Applicant, agreed: bo
         if agreed
         else gettext("Proposed time: not yet agreed by both of you (see your private page)."),
         gettext("Your time (%(zone)s): %(time)s", zone=me.timezone, time="; ".join(readable(text))),
+        *clock_change_lines(session, me.timezone),
     ]
-    for move in moves(session, me.timezone):
-        lines.append(
-            gettext(
-                "From %(date)s it starts on %(day)s at %(time)s (before: %(before)s),"
-                " because clocks change.",
-                date=move.on.isoformat(),
-                day=day_name(move.weekday),
-                time=move.starts,
-                before=move.before,
-            )
-        )
     return "\n".join(lines)
 
 

@@ -3,12 +3,11 @@ the dates where it moves and why) and the reader's calendar file to attach."""
 
 from __future__ import annotations
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 
-from matcher.matching.session_text import moves, session_text
 from matcher.models import Applicant, Match
 from matcher.services.sessions.agreement import state_of
-from matcher.services.sessions.texts import day_name, readable
+from matcher.services.sessions.texts import clock_change_lines, session_text_lines
 
 
 def session_lines(match: Match, reader: Applicant) -> tuple[str, ...]:
@@ -17,21 +16,11 @@ def session_lines(match: Match, reader: Applicant) -> tuple[str, ...]:
     if session is None:
         return ()
     partner = match.tutor if reader.id == match.student_id else match.student
-    zones = (reader.timezone, partner.timezone)
     with force_locale(reader.language):
-        lines = readable(session_text(session, reader.timezone, *zones))
-        for move in moves(session, reader.timezone):
-            lines.append(
-                gettext(
-                    "From %(date)s it starts on %(day)s at %(time)s (before: %(before)s),"
-                    " because clocks change.",
-                    date=move.on.isoformat(),
-                    day=day_name(move.weekday),
-                    time=move.starts,
-                    before=move.before,
-                )
-            )
-    return tuple(lines)
+        return (
+            *session_text_lines(session, reader.timezone, partner.timezone),
+            *clock_change_lines(session, reader.timezone),
+        )
 
 
 def calendar_text(reader: Applicant) -> str | None:

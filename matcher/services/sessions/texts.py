@@ -6,6 +6,8 @@ import re
 
 from flask_babel import gettext
 
+from matcher.matching.session_text import moves, session_text
+from matcher.matching.sessions import Session
 from matcher.matching.windows import DAYS
 
 _DAY = re.compile(r"\b(" + "|".join(DAYS) + r")\b")
@@ -31,3 +33,23 @@ def readable(text: str) -> list[str]:
     text = _DAY.sub(lambda m: day_name(DAYS.index(m.group(1))), text or "")
     text = _FROM.sub(lambda m: gettext("from %(date)s:", date=m.group(1)), text)
     return [piece.strip() for piece in text.split(";") if piece.strip()]
+
+
+def session_text_lines(session: Session, zone: str, partner_zone: str) -> list[str]:
+    """The session in ``zone`` (the reader's), one localised line per period."""
+    return readable(session_text(session, zone, zone, partner_zone))
+
+
+def clock_change_lines(session: Session, zone: str) -> list[str]:
+    """One sentence per date where a clock change moves the session in ``zone``."""
+    return [
+        gettext(
+            "From %(date)s it starts on %(day)s at %(time)s (before: %(before)s),"
+            " because clocks change.",
+            date=move.on.isoformat(),
+            day=day_name(move.weekday),
+            time=move.starts,
+            before=move.before,
+        )
+        for move in moves(session, zone)
+    ]
