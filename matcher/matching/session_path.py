@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matcher.domain.windows import MINUTES_PER_DAY, MINUTES_PER_WEEK
 from matcher.matching.slots import MONDAY_SHIFT, Calendar, zone_clock
-from matcher.matching.windows import MINUTES_PER_DAY, MINUTES_PER_WEEK
 
 EVENING = (18 * 60, 22 * 60)  # the student's evening, local wall-clock minutes of the day
 

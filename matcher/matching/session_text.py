@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from matcher.domain.windows import MINUTES_PER_DAY
 from matcher.matching.periods import Stretches, format_periods, periods_in
 from matcher.matching.sessions import Session
 from matcher.matching.slots import zone_clock
-from matcher.matching.windows import MINUTES_PER_DAY
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MARGIN = 9 * MINUTES_PER_DAY

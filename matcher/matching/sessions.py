@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from matcher.domain.windows import WeeklyWindow
 from matcher.matching.session_path import WeekOptions, anchors, cheapest_path, week_options
 from matcher.matching.slots import (
     SEOUL,
@@ -37,7 +38,6 @@ from matcher.matching.slots import (
     seoul_mondays,
     valid_starts,
 )
-from matcher.matching.windows import WeeklyWindow
 
 MAX_ALTERNATIVES = 12
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from matcher.domain.windows import parse_windows
 from matcher.extensions import db
 from matcher.matching.sessions import SessionPair, SessionPlan, plan_sessions
-from matcher.matching.windows import parse_windows
 from matcher.models import ACTIVE_MATCH_STATUSES, Match, Semester
 
 ACTIVE = ACTIVE_MATCH_STATUSES

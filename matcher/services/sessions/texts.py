@@ -6,9 +6,9 @@ import re
 
 from flask_babel import gettext
 
+from matcher.domain.windows import DAYS
 from matcher.matching.session_text import moves, session_text
 from matcher.matching.sessions import Session
-from matcher.matching.windows import DAYS
 
 _DAY = re.compile(r"\b(" + "|".join(DAYS) + r")\b")
 _FROM = re.compile(r"from (\d{4}-\d{2}-\d{2}):")
