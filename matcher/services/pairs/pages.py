@@ -6,23 +6,15 @@ Read-only queries, kept here so the views only load, call and render.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from matcher.extensions import db
 from matcher.models import Applicant, ApplicantStatus, Match, MatchRun, Semester
-from matcher.services.pairs.records import ACTIVE, active_pairs_of
+from matcher.services.pairs.records import active_pairs_in, active_pairs_of
 
 
 def active_pairs(semester: Semester) -> list[Match]:
     """Proposed, locked and confirmed pairs with both people loaded, in the page's order."""
-    return list(
-        db.session.scalars(
-            select(Match)
-            .options(joinedload(Match.student), joinedload(Match.tutor))
-            .where(Match.semester_id == semester.id, Match.status.in_(ACTIVE))
-            .order_by(Match.status, Match.score.desc(), Match.id)
-        )
-    )
+    return active_pairs_in(semester, Match.status, Match.score.desc(), Match.id)
 
 
 def last_run(semester: Semester) -> MatchRun | None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from matcher.extensions import db
-from matcher.models import ACTIVE_MATCH_STATUSES, Applicant, Match, MatchStatus
+from matcher.models import ACTIVE_MATCH_STATUSES, Applicant, Match, MatchStatus, Semester
 from matcher.models.base import utcnow
 from matcher.services.constraints import flush
 from matcher.services.errors import ChangedMeanwhile
@@ -28,6 +31,19 @@ def active_pairs_of(*applicant_ids: int) -> list[Match]:
             )
             .order_by(Match.id)
         )
+    )
+
+
+def active_pairs_in(semester: Semester, *order_by: Any) -> list[Match]:
+    """The semester's proposed, locked and confirmed pairs with both people loaded (one query),
+    in ``order_by`` (by id when none is given)."""
+    return list(
+        db.session.scalars(
+            select(Match)
+            .options(joinedload(Match.student), joinedload(Match.tutor))
+            .where(Match.semester_id == semester.id, Match.status.in_(ACTIVE))
+            .order_by(*(order_by or (Match.id,)))
+        ).unique()
     )
 
 

@@ -17,6 +17,7 @@ from matcher.domain.windows import parse_windows
 from matcher.extensions import db
 from matcher.matching.sessions import SessionPair, SessionPlan, plan_sessions
 from matcher.models import ACTIVE_MATCH_STATUSES, Match, Semester
+from matcher.services.pairs.records import active_pairs_in
 
 ACTIVE = ACTIVE_MATCH_STATUSES
 Fixed = Callable[[Match], tuple[int, ...] | None]
@@ -53,14 +54,8 @@ def plan_matches(
 
 
 def active_matches(semester: Semester) -> list[Match]:
-    return list(
-        db.session.scalars(
-            select(Match)
-            .options(joinedload(Match.student), joinedload(Match.tutor))
-            .where(Match.semester_id == semester.id, Match.status.in_(ACTIVE))
-            .order_by(Match.id)
-        ).unique()
-    )
+    """The semester's active pairs by id, so plans are computed in a stable order."""
+    return active_pairs_in(semester)
 
 
 def semester_plans(semester: Semester, fixed: Fixed = _no_fixed) -> dict[int, SessionPlan]:
