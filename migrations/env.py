@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -113,8 +114,37 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        with sqlite_foreign_keys_off(connection):
+            with context.begin_transaction():
+                context.run_migrations()
+                check_foreign_keys(connection)
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """SQLite alters a table by copying it and dropping the original (batch mode); with foreign
+    keys on, that DROP runs every ON DELETE action against the rows that point at it, so
+    rebuilding `users` would null every confirmed_by_id and rebuilding `applicants` would
+    delete every pair. The pragma only takes effect outside a transaction, so it is set on
+    the driver's connection before Alembic begins, and set back before the pool reuses it."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
+def check_foreign_keys(connection):
+    """With the checks off during the rebuilds, prove no reference dangles before committing."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"foreign keys broken by the migration: {broken[:10]}")
 
 
 if context.is_offline_mode():

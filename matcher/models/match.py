@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from matcher.domain import ACTIVE_MATCH_STATUSES, MatchStatus
+from matcher.crypto.fields import EncryptedText
+from matcher.domain import ACTIVE_MATCH_STATUSES, MAX_NOTE, MatchStatus
 from matcher.models.applicant import Applicant
 from matcher.models.base import Base, UTCDateTime, enum_type, utcnow
 
@@ -57,13 +58,15 @@ class Match(Base):
     windows_student_local: Mapped[str] = mapped_column(Text, default="")
     windows_tutor_local: Mapped[str] = mapped_column(Text, default="")
     run_id: Mapped[int | None] = mapped_column(ForeignKey("match_runs.id", ondelete="SET NULL"))
-    manual_override_note: Mapped[str | None] = mapped_column(String(500))
+    # Coordinators' free text can name people: encrypted like the applicants' personal fields,
+    # and blanked when a person of the pair is erased (services.applicants.review).
+    manual_override_note: Mapped[str | None] = mapped_column(EncryptedText("manual_override_note"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    end_reason: Mapped[str | None] = mapped_column(String(500))
+    end_reason: Mapped[str | None] = mapped_column(EncryptedText("end_reason"))
     # Optimistic locking: an UPDATE that names a stale version touches no row and
     # SQLAlchemy raises StaleDataError, which the services turn into "changed meanwhile".
     version: Mapped[int] = mapped_column(default=1)
@@ -72,6 +75,13 @@ class Match(Base):
     tutor: Mapped[Applicant] = relationship(foreign_keys=[tutor_id])
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @validates("manual_override_note", "end_reason")
+    def _check_note_length(self, key: str, text: str | None) -> str | None:
+        """The database cannot check the length of ciphertext, so it is checked here."""
+        if text is not None and len(text) > MAX_NOTE:
+            raise ValueError(f"{key} has at most {MAX_NOTE} characters")
+        return text
 
     @property
     def is_active(self) -> bool:

@@ -204,7 +204,7 @@ def test_after_rotation_the_new_key_reads_and_finds_everyone(apps, old_app) -> N
         "rows": len(PEOPLE),
         "values": values,
         "email_hashes": len(PEOPLE),
-        "tables": ["applicants", "outbox_messages"],
+        "tables": ["applicants", "exclusions", "matches", "outbox_messages"],
     }
     recorded = json.dumps(event.detail)
     assert NEW_KEY not in recorded and old_key not in recorded
@@ -499,6 +499,7 @@ def test_update_key_file_needs_a_key_that_came_from_the_file(apps, old_app) -> N
 def test_every_encrypted_column_is_rotated() -> None:
     """Found on the model, so a newly encrypted column cannot be left behind on the old key."""
     tables = {table.name: table for table in key_rotation.encrypted_tables()}
+    assert set(tables) == {"applicants", "exclusions", "matches", "outbox_messages"}
     table = tables["applicants"]
     assert set(table.columns) == set(ENCRYPTED)
     assert table.hash_columns == ("email", "email_hash")
@@ -510,3 +511,10 @@ def test_every_encrypted_column_is_rotated() -> None:
         "body",
         "calendar",
     }
+    # Coordinators' free-text notes about pairs are encrypted too (and so rotated).
+    assert tables["matches"].columns == {
+        "end_reason": "end_reason",
+        "manual_override_note": "manual_override_note",
+    }
+    assert tables["exclusions"].columns == {"reason": "exclusion_reason"}
+    assert tables["matches"].hash_columns is None

@@ -50,6 +50,8 @@ STATUS_ACTIONS: dict[str, str] = {
 }
 # What an erased person is called wherever a name is shown (the column cannot be empty).
 ERASED_NAME = "(erased)"
+# Replaces the end reason of every pair of an erased person: the original may have named them.
+ERASED_REASON = "erased on request"
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
@@ -245,17 +247,20 @@ def new_private_link(applicant: Applicant, *, actor: str) -> str:
 def erase_applicant(applicant: Applicant, *, actor: str) -> int:
     """Remove one person's personal data everywhere, keep an anonymous row for the counts.
 
-    Their pairs end, coordinator notes about them (override notes, exclusion reasons) go, and
-    the public id stays so the audit trail still adds up. Returns how many pairs ended.
+    Their pairs end, coordinator notes about them (override notes, end reasons, exclusion
+    reasons) go, and the public id stays so the audit trail still adds up. Returns how many pairs ended.
     """
     if applicant.is_erased:
         return 0
-    ended = _end_pairs(applicant, "erased on request", actor)
+    ended = _end_pairs(applicant, ERASED_REASON, actor)
     touched = db.session.scalars(
         select(Match).where(or_(Match.student_id == applicant.id, Match.tutor_id == applicant.id))
     ).all()
     for match in touched:
+        # Coordinators' free text about the pair may name the person: it goes, whoever wrote it.
         match.manual_override_note = None
+        if match.end_reason is not None:
+            match.end_reason = ERASED_REASON
         match.windows_student_local = match.windows_tutor_local = match.windows_seoul = ""
     db.session.execute(
         delete(Exclusion).where(
