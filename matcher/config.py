@@ -96,6 +96,9 @@ class Config:
     # (an app built with limits off would switch them off for the next app in the process).
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    # The public address applicants' private links are built on (scheme://host[:port], no
+    # path), never the request's Host header, which the client chooses. Set it in production.
+    BASE_URL = "http://127.0.0.1:5000"
     INTAKE_RATE_LIMIT = "20 per hour"  # form submissions per address
     INTAKE_MIN_FILL_SECONDS = 4  # faster than this is a bot, not a person
 

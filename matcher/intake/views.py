@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale, refresh
@@ -46,6 +45,7 @@ from matcher.services.applicants.signup import (
     change_availability,
     edit_application,
     submit_application,
+    unusable_token,
     withdraw_application,
 )
 from matcher.services.errors import DomainError
@@ -155,7 +155,7 @@ def _apply(role: str) -> str | Response:
         form.timezone.data = "Asia/Seoul" if role == "student" else ""
         return _render_form(form, role, semester)
     if is_bot(form.website.data):
-        return redirect(url_for(".done"), code=303)  # quietly: a bot learns nothing
+        return _thank_you(unusable_token())  # quietly: a bot learns nothing
     if request.form.get("action") == "preview" or not form.validate():
         return _render_form(form, role, semester)
     if filled_too_fast(form.started.data):
@@ -163,7 +163,7 @@ def _apply(role: str) -> str | Response:
         form.form_errors.append(_("Please check your answers, then press Send again."))
         return _render_form(form, role, semester)
     try:
-        _applicant, token = submit_application(
+        token = submit_application(
             semester,
             signup_fields(form, role),
             notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
@@ -175,10 +175,20 @@ def _apply(role: str) -> str | Response:
         return _render_form(form, role, semester)
     except IntegrityError:  # the same email sent twice at once: the database kept the first
         db.session.rollback()
-        form.email.errors = [*form.email.errors, _duplicate_message()]
-        return _render_form(form, role, semester)
-    session["new_link"] = token
-    return redirect(url_for(".done"), code=303)
+        token = unusable_token()  # answered like any email that already applied
+    return _thank_you(token)
+
+
+def private_link(token: str) -> str:
+    """The applicant's link, on the configured public address (BASE_URL), never on whatever
+    Host header the request came with: a forged Host would otherwise hand the applicant a
+    link to someone else's server, with their token in it."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(".me", token=token)
+
+
+def _thank_you(token: str) -> Response:
+    """Shown once, in the answer to the post itself: the token never travels in a cookie."""
+    return _private(render_template("intake/done.html", link=private_link(token)))
 
 
 def _duplicate_message() -> str:
@@ -202,13 +212,6 @@ def _private(response: str | Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-@blueprint.get("/apply/done")
-def done() -> Response:
-    token = session.pop("new_link", None)  # shown once
-    link = url_for(".me", token=token, _external=True) if token else None
-    return _private(render_template("intake/done.html", link=link))
 
 
 @blueprint.get("/apply/zone-offsets")

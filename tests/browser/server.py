@@ -65,8 +65,10 @@ def serving(application: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, application, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    application.config["BASE_URL"] = url  # private links are built on it, as in production
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield url
     finally:
         server.shutdown()
         thread.join(timeout=5)

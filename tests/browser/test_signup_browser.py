@@ -77,7 +77,7 @@ def test_korean_student_signs_up_with_the_keyboard(browser, base_url, live_app, 
     tab_to(page, "button.primary")
     page.wait_for_timeout(1000)  # a person takes longer than the minimum fill time
     page.keyboard.press("Enter")
-    page.wait_for_url("**/apply/done")
+    page.wait_for_selector("#private-link")  # the answer to the post itself
     screenshot(page, f"student-done-{size}-ko")
     link = private_link(page)
     [row] = stored(live_app)
@@ -125,7 +125,7 @@ def test_english_tutor_in_new_york_signs_up_with_the_keyboard_and_sees_seoul_tim
     tab_to(page, "button.primary")
     page.wait_for_timeout(1000)
     page.keyboard.press("Enter")
-    page.wait_for_url("**/apply/done")
+    page.wait_for_selector("#private-link")  # the answer to the post itself
     [row] = stored(live_app)
     assert (row.role, row.timezone, row.availability) == (
         "tutor",
@@ -167,7 +167,7 @@ def test_drag_and_toggles_then_error_keeps_values_then_edit_and_withdraw(
     screenshot(page, "tutor-error-ko")
     page.check("#consent")
     page.click("button.primary")
-    page.wait_for_url("**/apply/done")
+    page.wait_for_selector("#private-link")  # the answer to the post itself
     page.goto(private_link(page))
     page.click("#edit-link")
     page.fill("#display_name", "민준 선생님")
@@ -240,7 +240,7 @@ def test_english_student_form_works_without_javascript(browser, base_url, live_a
     )
     page.check("#consent")
     page.click("button.primary")
-    page.wait_for_url("**/apply/done")
+    page.wait_for_selector("#private-link")  # the answer to the post itself
     assert "/me/" in private_link(page)
     [row] = stored(live_app)
     assert (row.display_name, row.availability, row.language) == (

@@ -50,11 +50,16 @@ def tutor_post(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def done_link(client: Any) -> str:
-    """Follow the Post/Redirect/Get to the confirmation page and read the private link off it."""
+BASE_URL = "http://127.0.0.1:5000"  # config.BASE_URL in tests: links never use the Host header
+
+
+def done_link(response: Any) -> str:
+    """Read the private link off the thank-you page, which answers the sign-up post itself."""
     import re
 
-    page = client.get("/apply/done").get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, response.status_code
     found = re.search(r'id="private-link">([^<]+)<', page)
     assert found, "the confirmation page shows no private link"
-    return found.group(1).replace("http://localhost", "")
+    assert found.group(1).startswith(BASE_URL + "/me/"), found.group(1)
+    return found.group(1).removeprefix(BASE_URL)

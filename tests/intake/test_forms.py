@@ -30,7 +30,7 @@ def only_applicant() -> Applicant:
 
 def test_student_signs_up_and_the_contract_fields_are_stored(client, semester) -> None:
     response = client.post("/apply/student", data=student_post(email=" Star.Student@Example.ORG "))
-    assert response.status_code == 303 and response.headers["Location"].endswith("/apply/done")
+    assert done_link(response).startswith("/me/")
     row = only_applicant()
     assert (row.role, row.display_name, row.email) == (
         "student",
@@ -51,7 +51,7 @@ def test_student_signs_up_and_the_contract_fields_are_stored(client, semester) -
 
 
 def test_tutor_signs_up_with_capacity_and_levels(client, semester) -> None:
-    assert client.post("/apply/tutor", data=tutor_post()).status_code == 303
+    done_link(client.post("/apply/tutor", data=tutor_post()))
     row = only_applicant()
     assert (row.role, row.capacity, row.korean, row.levels) == (
         "tutor",
@@ -64,12 +64,14 @@ def test_tutor_signs_up_with_capacity_and_levels(client, semester) -> None:
 
 
 def test_the_private_link_is_shown_once_and_only_its_hash_is_stored(client, semester) -> None:
-    client.post("/apply/student", data=student_post())
-    link = done_link(client)
+    response = client.post("/apply/student", data=student_post())
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    link = done_link(response)
     token = link.rsplit("/", 1)[1]
     assert len(token) >= 22  # at least 128 bits of urlsafe base64
-    again = client.get("/apply/done").get_data(as_text=True)
-    assert token not in again
+    with client.session_transaction() as session:  # never carried in the session cookie
+        assert token not in repr(dict(session))
     row = only_applicant()
     assert token not in (row.edit_token_hash or "")
     assert all(token not in repr(e.detail) for e in db.session.scalars(select(AuditEvent)))
@@ -110,22 +112,56 @@ def test_a_window_shorter_than_the_session_is_refused(client, semester) -> None:
     assert "이어서 60분 이상인 시간" in page.get_data(as_text=True) and count() == 0
 
 
-def test_second_application_with_the_same_email_is_refused_without_leaking(
-    client, semester
-) -> None:
-    client.post("/apply/student", data=student_post(display_name="First Person"))
-    page = client.post(
+def _without_link(response) -> str:
+    """The page with the (random) private link and the (random) form tokens taken out."""
+    page = response.get_data(as_text=True)
+    page = re.sub(r"/me/[A-Za-z0-9_\-]+", "/me/TOKEN", page)
+    return re.sub(r'value="[A-Za-z0-9_.\-]{20,}"', 'value="RANDOM"', page)
+
+
+def test_a_known_email_gets_exactly_the_answer_a_new_one_gets(client, semester) -> None:
+    """Whether an email has applied must not show: same status, headers and page, and the
+    first application is left as it was."""
+    first = client.post("/apply/student", data=student_post(display_name="First Person"))
+    again = client.post(
         "/apply/student",
         data=student_post(display_name="Someone Else", email="STAR.student@example.org"),
-    ).get_data(as_text=True)
-    assert "이미 신청했어요" in page and "개인 링크" in page
-    assert "First Person" not in page
-    assert count() == 1
-    # The same address may sign up for the other role.
-    assert (
-        client.post("/apply/tutor", data=tutor_post(email="star.student@example.org")).status_code
-        == 303
     )
+    fresh = client.post(
+        "/apply/student", data=student_post(display_name="Third", email="new@example.org")
+    )
+    assert first.status_code == again.status_code == fresh.status_code == 200
+    assert dict(again.headers) == dict(fresh.headers) | {
+        "Content-Length": again.headers["Content-Length"],
+        "X-Request-ID": again.headers["X-Request-ID"],
+    }
+    assert _without_link(again) == _without_link(fresh)
+    assert "First Person" not in again.get_data(as_text=True)
+    # The decoy link looks like any other and opens nothing; the first application is intact.
+    decoy = done_link(again)
+    assert len(decoy) == len(done_link(first)) and client.get(decoy).status_code == 404
+    assert client.get(done_link(first)).status_code == 200
+    rows = db.session.scalars(select(Applicant).order_by(Applicant.id)).all()
+    assert [r.display_name for r in rows] == ["First Person", "Third"]
+    (event,) = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "applicant.applied_again")
+    )
+    assert event.target == rows[0].public_id and event.actor == "anonymous"
+    # The same address may sign up for the other role.
+    done_link(client.post("/apply/tutor", data=tutor_post(email="star.student@example.org")))
+    assert count() == 3
+
+
+def test_known_email_calls_the_one_seam_meant_for_telling_its_owner(
+    client, semester, monkeypatch
+) -> None:
+    import matcher.services.applicants.signup as signup
+
+    told = []
+    monkeypatch.setattr(signup, "applied_again", told.append)
+    client.post("/apply/student", data=student_post())
+    client.post("/apply/student", data=student_post(display_name="Other"))
+    assert [a.display_name for a in told] == ["별빛*"]
 
 
 def test_decomposed_hangul_is_stored_composed(client, semester) -> None:
@@ -140,19 +176,21 @@ def test_decomposed_hangul_is_stored_composed(client, semester) -> None:
     ["🌸 Sunny 🌸", "سارا", "שרה", "=cmd|' /C calc'!A0", "Robert'); DROP TABLE applicants;--"],
 )
 def test_any_script_round_trips_and_is_shown_escaped(client, semester, name) -> None:
-    client.post("/apply/student", data=student_post(display_name=name))
+    link = done_link(client.post("/apply/student", data=student_post(display_name=name)))
     row = only_applicant()
     assert row.display_name == name
-    page = client.get(done_link(client)).get_data(as_text=True)
+    page = client.get(link).get_data(as_text=True)
     assert name.replace("'", "&#39;") in page
 
 
 def test_html_is_stored_as_text_and_escaped(client, semester) -> None:
     script = "<script>alert(1)</script>"
-    client.post("/apply/student", data=student_post(display_name=script, note=script))
+    link = done_link(
+        client.post("/apply/student", data=student_post(display_name=script, note=script))
+    )
     row = only_applicant()
     assert row.display_name == script and row.note == script
-    page = client.get(done_link(client)).get_data(as_text=True)
+    page = client.get(link).get_data(as_text=True)
     assert script not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
@@ -214,3 +252,13 @@ def test_tutor_without_javascript_can_preview_times_in_seoul(client, semester) -
     assert "<li>Thursday 09:00-10:00</li>" in page
     # The US changes clocks on Sunday 14 March: the first Thursday at 08:00 is 18 March.
     assert "<li>from 2027-03-14: Thursday 08:00-09:00</li>" in page
+
+
+def test_the_private_link_is_built_on_base_url_never_the_host_header(app, semester) -> None:
+    app.config["BASE_URL"] = "https://match.example.org/"
+    response = app.test_client().post(
+        "/apply/student", data=student_post(), base_url="http://evil.example"
+    )
+    link = re.search(r'id="private-link">([^<]+)<', response.get_data(as_text=True)).group(1)
+    assert link.startswith("https://match.example.org/me/"), link
+    assert "evil.example" not in response.get_data(as_text=True)

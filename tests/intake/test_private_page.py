@@ -21,8 +21,7 @@ def semester(make_semester):
 
 @pytest.fixture
 def student_link(client, semester) -> str:
-    client.post("/apply/student", data=student_post())
-    return done_link(client)
+    return done_link(client.post("/apply/student", data=student_post()))
 
 
 def the_student() -> Applicant:
@@ -104,8 +103,7 @@ def test_a_pair_with_no_common_time_says_a_coordinator_will_agree_one(
 def test_tutor_sees_each_student_in_local_time_with_clock_changes(
     client, semester, make_student
 ) -> None:
-    client.post("/apply/tutor", data=tutor_post())
-    link = done_link(client)
+    link = done_link(client.post("/apply/tutor", data=tutor_post()))
     tutor = db.session.scalars(select(Applicant).where(Applicant.role == "tutor")).one()
     tutor.status = "approved"
     pair(make_student(semester=semester, display_name="Min*"), tutor)

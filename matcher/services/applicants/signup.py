@@ -52,7 +52,8 @@ def _check_windows(semester: Semester, windows: tuple[WeeklyWindow, ...]) -> Non
 
 
 def _duplicate_error() -> DomainError:
-    # Says nothing about the first application (not its name, status or time).
+    # Only for someone already holding a private link who changes their email to one in use;
+    # says nothing about the other application (not its name, status or time).
     return DomainError(
         _(
             "This email was already used to apply this semester. "
@@ -62,15 +63,22 @@ def _duplicate_error() -> DomainError:
     )
 
 
-def submit_application(
-    semester: Semester, fields: ApplicantDraft, *, notice_version: str
-) -> tuple[Applicant, str]:
-    """Save a new application; returns it with the private-link token (shown once, never stored)."""
+def submit_application(semester: Semester, fields: ApplicantDraft, *, notice_version: str) -> str:
+    """Save a new application and return its private-link token (shown once, never stored).
+
+    An email that already applied this semester (same role) gets the same answer: a token of
+    the same form that opens nothing, and the first application stays as it was. The page
+    must never tell whoever sent the form whether that email is known (for this program that
+    alone can endanger someone); the person behind the email hears of it through
+    :func:`applied_again`.
+    """
     if semester.status != SemesterStatus.INTAKE:
         raise DomainError(_("Sign-ups for this semester are closed."))
-    if find_applicant(semester, fields.role, fields.email) is not None:
-        raise _duplicate_error()
     _check_windows(semester, fields.windows)
+    existing = find_applicant(semester, fields.role, fields.email)
+    if existing is not None:
+        applied_again(existing)
+        return unusable_token()
     applicant = add_applicant(semester, fields, notice_version=notice_version)
     token, token_hash = new_edit_token()
     applicant.edit_token_hash = token_hash
@@ -83,7 +91,23 @@ def submit_application(
         detail={"role": applicant.role},
     )
     send_private_link(applicant, token, MailKind.SIGNUP)
-    return applicant, token
+    return token
+
+
+def unusable_token() -> str:
+    """Looks like any private-link token; its hash is stored nowhere, so it opens nothing."""
+    token, _unused_hash = new_edit_token()
+    return token
+
+
+def applied_again(existing: Applicant) -> None:
+    """The one place for "someone sent the sign-up form with an email that already applied".
+
+    The sender is answered as if the email were new; only the person behind the email may
+    learn more. Today this records the event (ids only) for the coordinators; this is where
+    a fresh private link goes to that address (the mail service's seam).
+    """
+    record_event("applicant.applied_again", actor="anonymous", target=existing.public_id)
 
 
 def can_edit_everything(applicant: Applicant) -> bool:
