@@ -61,8 +61,9 @@ def register_security(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from matcher.database import configure_engine
-    from matcher.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from matcher.extensions import babel, csrf, db, login_manager, migrate
     from matcher.i18n import select_locale
+    from matcher.security.ratelimit import bind_limiter
 
     db.init_app(app)
     with app.app_context():
@@ -70,7 +71,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    limiter.init_app(app)
+    bind_limiter(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     login_manager.login_view = "auth.login"

@@ -96,6 +96,9 @@ class Config:
     # (an app built with limits off would switch them off for the next app in the process).
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    # With Redis unreachable: False falls back to per-worker memory counters (limits looser by
+    # the number of workers); True answers 503 on limited pages instead (security.ratelimit).
+    RATELIMIT_FAIL_CLOSED = False
     # The public address applicants' private links are built on (scheme://host[:port], no
     # path), never the request's Host header, which the client chooses. Set it in production.
     BASE_URL = "http://127.0.0.1:5000"

@@ -23,7 +23,9 @@ only one.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import current_app, g, has_app_context, has_request_context, request
@@ -43,7 +45,27 @@ _BEGUN = "matcher.sqlite_begun"  # key in the connection's info: (statement, tot
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     if engine.dialect.name == "sqlite":
+        owner_only_file(engine.url.database)
         _configure_sqlite(engine, busy_timeout_ms)
+
+
+def owner_only_file(database: str | None) -> None:
+    """The SQLite file holds everyone's (encrypted) data and the audit trail: owner-only (0600).
+
+    SQLite would create it with the process umask (0644 usually); created here first, it is
+    0600 from its first byte, and SQLite gives its -wal and -shm files the same mode. A file
+    made earlier with wider rights is narrowed.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    else:
+        os.close(fd)
 
 
 def reads_first(view: F) -> F:

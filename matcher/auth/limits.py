@@ -36,7 +36,13 @@ def everyone() -> str:
 def first_in_window(limit: RequestLimit) -> bool:
     """True once per window of this limit and this key, on every worker sharing the storage."""
     digest = hashlib.sha256(limit.key.encode()).hexdigest()[:24]
-    return limiter.storage.incr(f"lelp/login-flood/{digest}", limit.limit.get_expiry()) == 1
+    # limiter.limiter is the store the limits are counted in right now: Redis, or the
+    # in-memory fallback while Redis is unreachable.
+    store = limiter.limiter.storage
+    try:
+        return store.incr(f"lelp/login-flood/{digest}", limit.limit.get_expiry()) == 1
+    except Exception:  # the store just failed: audit rather than lose the event
+        return True
 
 
 def audit_flood(limit: RequestLimit) -> Response:

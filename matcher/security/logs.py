@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from flask import Flask
 
@@ -19,12 +20,25 @@ from matcher.security.database_errors import DatabaseDetailFilter
 # The development server's and gunicorn's access logs both write the request line:
 # METHOD /path?query HTTP/x.y
 ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
-_TOKEN_PATH = re.compile(r"/me/[^/\s?\"']+")
 _QUERY = re.compile(r"((?:^|\s)/[^\s?\"']*)\?[^\s\"']*")
+# A path in a log line: it starts at a slash after a space, a quote or the line's start.
+_PATH = re.compile(r"(?:(?<=[\s\"'])|^)/[^\s?\"']*")
+# After percent-decoding, which is what routes the request: /me%2F<token>, /%6De/<token> and
+# //me/<token> all reach the private page, so all of them hold a token.
+_TOKEN_PATH = re.compile(r"^/+me/+[^/]+")
+
+
+def _redact_path(match: re.Match[str]) -> str:
+    path = decoded = match.group(0)
+    for _ in range(3):  # a proxy in front may decode once more than we do
+        decoded = unquote(decoded)
+    if not _TOKEN_PATH.match(decoded):
+        return path
+    return _TOKEN_PATH.sub("/me/[redacted]", decoded, count=1)
 
 
 def redact(text: str) -> str:
-    return _TOKEN_PATH.sub("/me/[redacted]", text)
+    return _PATH.sub(_redact_path, text)
 
 
 def strip_query(text: str) -> str:

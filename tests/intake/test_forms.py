@@ -254,11 +254,9 @@ def test_tutor_without_javascript_can_preview_times_in_seoul(client, semester) -
     assert "<li>from 2027-03-14: Thursday 08:00-09:00</li>" in page
 
 
-def test_the_private_link_is_built_on_base_url_never_the_host_header(app, semester) -> None:
-    app.config["BASE_URL"] = "https://match.example.org/"
-    response = app.test_client().post(
-        "/apply/student", data=student_post(), base_url="http://evil.example"
-    )
+def test_the_private_link_is_built_on_base_url_never_the_host_header(client, semester) -> None:
+    client.application.config["BASE_URL"] = "https://match.example.org/"
+    response = client.post("/apply/student", data=student_post(), base_url="http://evil.example")
     link = re.search(r'id="private-link">([^<]+)<', response.get_data(as_text=True)).group(1)
     assert link.startswith("https://match.example.org/me/"), link
     assert "evil.example" not in response.get_data(as_text=True)

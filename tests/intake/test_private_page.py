@@ -261,3 +261,22 @@ def test_the_token_never_reaches_the_request_log(client, student_link, caplog) -
         # What the development server writes for each request (gunicorn's access log alike).
         logger.info('%s - - "%s" %s -', "127.0.0.1", f"GET {student_link}/edit HTTP/1.1", "200")
     assert token not in caplog.text and "/me/[redacted]/edit" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/me%2F{token}", "/me%2f{token}/edit", "/%6De/{token}", "//me/{token}", "/me/{token}%2Fedit"],
+)
+def test_encoded_spellings_of_the_private_link_are_redacted_too(
+    client, student_link, caplog, path
+) -> None:
+    """Decoded, each spelling names the private page, so each carries the token into the log."""
+    import logging
+
+    token = student_link.rsplit("/", 1)[1]
+    logger = logging.getLogger("werkzeug")
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        logger.info(
+            '%s - - "%s" %s -', "127.0.0.1", f"GET {path.format(token=token)} HTTP/1.1", 200
+        )
+    assert token not in caplog.text and "/me/[redacted]" in caplog.text
