@@ -64,6 +64,8 @@ def owner_only_file(database: str | None) -> None:
     except FileExistsError:
         if path.stat().st_mode & 0o077:
             path.chmod(0o600)
+    except OSError:  # no such folder, read-only place: SQLite itself reports it on connect
+        return
     else:
         os.close(fd)
 
