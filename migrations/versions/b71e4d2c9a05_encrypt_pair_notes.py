@@ -10,7 +10,7 @@ format is copied here on purpose: a migration must keep producing what it produc
 it was written, whatever the app code becomes.
 
 Revision ID: b71e4d2c9a05
-Revises: c3a7e5d1f902
+Revises: e4b9c2d7a1f3
 Create Date: 2026-12-07 02:40:00
 
 """
@@ -26,7 +26,7 @@ from flask import current_app
 
 # revision identifiers, used by Alembic.
 revision = 'b71e4d2c9a05'
-down_revision = 'c3a7e5d1f902'
+down_revision = 'e4b9c2d7a1f3'
 branch_labels = None
 depends_on = None
 

@@ -14,7 +14,7 @@ from matcher.models import Exclusion, Match
 from .test_migration_data import BEFORE, NOW, _insert_plain_rows
 
 NOTES = "b71e4d2c9a05"
-BEFORE_NOTES = "c3a7e5d1f902"
+BEFORE_NOTES = "e4b9c2d7a1f3"
 END_REASON = "민지 moved to Busan 🌸"
 OVERRIDE = "Tutor One knows 박 민지's family"
 EXCLUDED = "مدرس عربي and Minji did not get along"
