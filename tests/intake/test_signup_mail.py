@@ -38,7 +38,7 @@ def link_in(message: OutboxMessage) -> str:
 def test_a_student_sign_up_queues_a_korean_email_with_a_working_link(app, client, semester) -> None:
     app.config["BASE_URL"] = "https://match.example.org/"
     response = client.post("/apply/student", data=student_post(), headers={"Host": "evil.example"})
-    assert response.status_code == 303
+    assert response.status_code == 200  # the thank-you page answers the post itself
     [message] = outbox()
     student = db.session.scalars(select(Applicant)).one()
     assert (message.kind, message.language, message.applicant_id) == ("signup", "ko", student.id)
@@ -51,11 +51,11 @@ def test_a_student_sign_up_queues_a_korean_email_with_a_working_link(app, client
 
 
 def test_a_tutor_choosing_english_gets_english(client, semester) -> None:
-    client.post("/apply/tutor", data=tutor_post())
+    response = client.post("/apply/tutor", data=tutor_post())
     [message] = outbox()
     assert (message.language, message.subject) == ("en", "We received your sign-up for LELP Match")
     assert message.body.startswith("Hello Robin Tutor,")
-    done = client.get("/apply/done?lang=en").get_data(as_text=True)
+    done = response.get_data(as_text=True)
     assert "We are also sending it to your email address." in done
 
 
