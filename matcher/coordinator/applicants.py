@@ -23,6 +23,7 @@ from matcher.services.applicants.listing import (
     search_applicants,
     semester_timezones,
 )
+from matcher.services.applicants.rereview import changed_since_approval, mark_change_reviewed
 from matcher.services.applicants.review import (
     ApplicantEdit,
     acknowledge_flag,
@@ -85,6 +86,7 @@ def index(semester_id: int) -> str:
         levels=LEVELS,
         timezones=semester_timezones(semester),
         flags=applicant_flags(semester),
+        changed=changed_since_approval(semester),
         action=ConfirmForm(),
     )
 
@@ -145,7 +147,18 @@ def detail(public_id: str) -> str:
         pair_ending=PAIR_ENDING_STATUSES,
         action=ConfirmForm(),
         statuses=STATUS_WORDS,
+        changed=changed_since_approval(applicant.semester).get(applicant.public_id),
     )
+
+
+@blueprint.post("/applicants/<public_id>/reviewed")
+def change_reviewed(public_id: str) -> Response:
+    """The coordinator looked at what an approved applicant changed and keeps the approval."""
+    applicant = get_applicant(public_id)
+    mark_change_reviewed(applicant, actor=_actor())
+    db.session.commit()
+    flash(f"{applicant.public_id}: changes marked as reviewed; the approval stands.", "info")
+    return redirect(url_for(".detail", public_id=applicant.public_id))
 
 
 # Status changes that end the person's active pairs: the page asks for a tick first.

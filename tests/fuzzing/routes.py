@@ -215,6 +215,10 @@ DASHBOARD: dict[str, Route] = {
     ),
     "coordinator.applicants.erase": Route(erase_url, erase_fields, changes_closed_semester=True),
     "coordinator.applicants.new_link": Route(applicant_url("link"), changes_closed_semester=True),
+    "coordinator.applicants.change_reviewed": Route(
+        applicant_url("reviewed"),
+        audited_without_change=frozenset({"applicant.change_reviewed"}),
+    ),
     "coordinator.applicants.revoke_links": Route(
         applicant_url("revoke-links"), changes_closed_semester=True
     ),

@@ -26,6 +26,7 @@ from matcher.services.applicants.adding import (
     new_edit_token,
 )
 from matcher.services.applicants.links import applicant_for_token as applicant_for_token
+from matcher.services.applicants.rereview import note_changes_after_approval, reviewed_values
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
 from matcher.services.mail.notices import send_private_link, tell_pair_ended
@@ -171,6 +172,7 @@ def edit_application(applicant: Applicant, fields: ApplicantDraft) -> int:
     _check_windows(applicant.semester, fields.windows)
     old_windows = applicant.availability
     old_zone = applicant.timezone
+    approved_as = reviewed_values(applicant)
     apply_fields(applicant, fields)
     applicant.note = fields.note or None
     applicant.language = fields.page_language
@@ -183,6 +185,7 @@ def edit_application(applicant: Applicant, fields: ApplicantDraft) -> int:
         target=applicant.public_id,
         detail={"availability_changed": changed},
     )
+    note_changes_after_approval(applicant, approved_as)
     return ended
 
 
