@@ -72,9 +72,9 @@ def test_sharing_the_email_is_asked_plainly_and_defaults_to_no(client, semester)
 
 
 def test_a_refused_sign_up_sends_nothing(client, semester) -> None:
-    client.post("/apply/student", data=student_post())
-    client.post("/apply/student", data=student_post(display_name="Again"))
-    assert [m.kind for m in outbox()] == ["signup"]
+    refused = client.post("/apply/student", data=student_post(slots=["Mon-19:00"]))
+    assert "이어서 60분 이상인 시간" in refused.text  # answered next to the times
+    assert outbox() == []
 
 
 def test_an_address_we_cannot_mail_is_answered_next_to_the_field(client, semester) -> None:
@@ -106,3 +106,24 @@ def test_the_revoke_button_cuts_off_every_link(client, make_user, login, make_st
     response = client.post(f"/dashboard/applicants/{student.public_id}/revoke-links")
     assert response.status_code == 302
     assert client.get(f"/me/{token}").status_code == 404
+
+
+def test_signing_up_again_emails_the_owner_a_fresh_link_within_the_hourly_cap(
+    app, client, semester
+) -> None:
+    """The page answers as for a new email; only the address's owner learns more, by email."""
+    client.post("/apply/student", data=student_post())
+    [first] = outbox()
+    for _ in range(app.config["LINK_REQUESTS_PER_RECIPIENT"] + 2):
+        again = client.post("/apply/student", data=student_post(display_name="Someone Else"))
+        assert again.status_code == 200
+    fresh = outbox()[1:]
+    assert len(fresh) == app.config["LINK_REQUESTS_PER_RECIPIENT"]  # capped, not one per post
+    student = db.session.scalars(select(Applicant)).one()
+    assert {(m.kind, m.applicant_id, m.to_address) for m in fresh} == {
+        ("link", student.id, "star.student@example.org")
+    }
+    assert "Someone Else" not in fresh[0].body  # what the stranger typed never reaches the owner
+    for message in (first, fresh[0]):
+        path = "/me/" + link_in(message).split("/me/", 1)[1]
+        assert client.get(path).status_code == 200  # the fresh link works; the first still does

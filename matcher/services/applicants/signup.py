@@ -29,6 +29,7 @@ from matcher.services.applicants.links import applicant_for_token as applicant_f
 from matcher.services.applicants.rereview import note_changes_after_approval, reviewed_values
 from matcher.services.audit import record_event
 from matcher.services.errors import DomainError
+from matcher.services.mail.link_requests import send_fresh_link
 from matcher.services.mail.notices import send_private_link, tell_pair_ended
 from matcher.services.pairs.records import active_pairs_of, end_match
 
@@ -105,10 +106,11 @@ def applied_again(existing: Applicant) -> None:
     """The one place for "someone sent the sign-up form with an email that already applied".
 
     The sender is answered as if the email were new; only the person behind the email may
-    learn more. Today this records the event (ids only) for the coordinators; this is where
-    a fresh private link goes to that address (the mail service's seam).
+    learn more: a fresh private link goes to the address (their own), within the hourly cap
+    that "email me my link" has, so the form cannot flood their inbox.
     """
     record_event("applicant.applied_again", actor="anonymous", target=existing.public_id)
+    send_fresh_link(existing)
 
 
 def can_edit_everything(applicant: Applicant) -> bool:

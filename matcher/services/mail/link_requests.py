@@ -46,16 +46,19 @@ def request_link(email: str) -> int:
         )
         .order_by(Applicant.id)
     ).all()
-    queued = 0
-    for person in people:
-        if _recent_requests(person) >= current_app.config["LINK_REQUESTS_PER_RECIPIENT"]:
-            continue
-        token = issue_extra_link(person)
-        letter = letter_for(person, MailKind.LINK.value, link=private_link(token))
-        queue_for_applicant(person, MailKind.LINK.value, letter, to_address=address)
-        record_event("applicant.link_requested", actor="anonymous", target=person.public_id)
-        queued += 1
-    return queued
+    return sum(send_fresh_link(person, address) for person in people)
+
+
+def send_fresh_link(person: Applicant, address: str | None = None) -> bool:
+    """Queue a new private link for ``person`` (to ``address``, else their own email), unless
+    they already got ``LINK_REQUESTS_PER_RECIPIENT`` of them this hour; True if queued."""
+    if _recent_requests(person) >= current_app.config["LINK_REQUESTS_PER_RECIPIENT"]:
+        return False
+    token = issue_extra_link(person)
+    letter = letter_for(person, MailKind.LINK.value, link=private_link(token))
+    queue_for_applicant(person, MailKind.LINK.value, letter, to_address=address or person.email)
+    record_event("applicant.link_requested", actor="anonymous", target=person.public_id)
+    return True
 
 
 def _recent_requests(person: Applicant) -> int:
