@@ -196,3 +196,34 @@ def test_an_introduction_gives_the_weekly_session_and_attaches_the_calendar(
     [calendar] = [p for p in received["t@example.org"].iter_attachments()]
     assert calendar.get_content_type() == "text/calendar"
     assert f"UID:{match.public_id}@lelp-match" in calendar.get_content()
+
+
+def test_a_coordinator_waitlisting_one_person_tells_the_partner(spring) -> None:
+    from matcher.services.applicants.review import set_status
+
+    assert set_status(spring["ara"], "waitlisted", actor="test") == 1
+    [message] = ended_mail()
+    assert message.applicant_id == spring["tess"].id  # the coordinator deals with Ara directly
+    assert "waitlisted" not in message.body and "The coordinator wrote" not in message.body
+
+
+def test_erasing_a_person_sends_no_letter_that_would_name_them(spring) -> None:
+    from matcher.services.applicants.review import erase_applicant
+
+    assert erase_applicant(spring["ara"], actor="test") == 1
+    assert ended_mail() == []
+
+
+def test_an_import_that_moves_a_tutors_times_tells_both_people(spring) -> None:
+    from matcher.applicant_file import read_applicant_file
+    from matcher.services.files.importing import import_applicants
+    from importing.files import to_csv, tutor
+
+    moved = tutor(email="tess@example.org", display_name="Tess", availability="Fri 19:00-21:00")
+    semester = spring["tess"].semester
+    file = read_applicant_file(to_csv([moved]), "moved.csv")
+    summary = import_applicants(
+        semester, file, status="approved", imported_by=None, notice_version="t", actor="test"
+    )
+    assert summary.ended_pairs == 1
+    assert {m.applicant_id for m in ended_mail()} == {spring["ara"].id, spring["tess"].id}

@@ -39,7 +39,7 @@ from matcher.services.applicants.links import revoke_extra_links
 from matcher.services.audit import record_event
 from matcher.services.constraints import flush
 from matcher.services.errors import DomainError, NotFound
-from matcher.services.mail.notices import send_private_link
+from matcher.services.mail.notices import send_private_link, tell_pair_ended
 from matcher.services.mail.outbox import forget_unsent_mail
 from matcher.services.pairs.records import active_pairs_of, end_match, lock_tutors
 
@@ -66,11 +66,17 @@ def get_applicant(public_id: str) -> Applicant:
     return applicant
 
 
-def _end_pairs(applicant: Applicant, reason: str, actor: str) -> int:
-    """End the person's active pairs so the partner is free again; each ending is audited."""
+def _end_pairs(applicant: Applicant, reason: str, actor: str, *, tell_partner: bool = True) -> int:
+    """End the person's active pairs so the partner is free again; each ending is audited.
+
+    The partner of a confirmed pair is emailed that it ended (without the reason); the person
+    the coordinator acted on is not, since the coordinator is dealing with them already.
+    """
     matches = active_pairs_of(applicant.id)
     for match in matches:
         end_match(match, reason)
+        if tell_partner:
+            tell_pair_ended(match, reason=None, skip=applicant)
         record_event(
             "match.end",
             actor=actor,
@@ -252,7 +258,8 @@ def erase_applicant(applicant: Applicant, *, actor: str) -> int:
     """
     if applicant.is_erased:
         return 0
-    ended = _end_pairs(applicant, ERASED_REASON, actor)
+    # No email: a letter to the partner would name the person being erased.
+    ended = _end_pairs(applicant, ERASED_REASON, actor, tell_partner=False)
     touched = db.session.scalars(
         select(Match).where(or_(Match.student_id == applicant.id, Match.tutor_id == applicant.id))
     ).all()

@@ -27,7 +27,7 @@ from matcher.models.base import utcnow
 from matcher.services.applicants.adding import apply_fields, new_edit_token
 from matcher.services.audit import record_event, user_actor
 from matcher.services.errors import DomainError
-from matcher.services.mail.notices import send_private_link
+from matcher.services.mail.notices import send_private_link, tell_pair_ended
 from matcher.services.pairs.records import active_pairs_of, end_match
 
 IMPORT_STATUSES = (ApplicantStatus.APPROVED, ApplicantStatus.PENDING)
@@ -263,6 +263,7 @@ def _end(pairs: list[Match], actor: str) -> None:
     """Their common time may be gone, so both people are freed, as after a coordinator's edit."""
     for match in pairs:
         end_match(match, TIMES_CHANGED_REASON)
+        tell_pair_ended(match, reason=None)
         record_event(
             "match.end", actor=actor, target=match.public_id, detail={"cause": TIMES_CHANGED_REASON}
         )
