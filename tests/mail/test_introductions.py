@@ -215,9 +215,10 @@ def test_erasing_a_person_sends_no_letter_that_would_name_them(spring) -> None:
 
 
 def test_an_import_that_moves_a_tutors_times_tells_both_people(spring) -> None:
+    from importing.files import to_csv, tutor
+
     from matcher.applicant_file import read_applicant_file
     from matcher.services.files.importing import import_applicants
-    from importing.files import to_csv, tutor
 
     moved = tutor(email="tess@example.org", display_name="Tess", availability="Fri 19:00-21:00")
     semester = spring["tess"].semester
